@@ -1,0 +1,1 @@
+"""Embedded reference target: a compact, correct Junjo AI Studio compatible server."""

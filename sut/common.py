@@ -1,0 +1,35 @@
+"""Small pieces shared by both processes of the reference target."""
+
+import argparse
+import json
+import os
+import tempfile
+from pathlib import Path
+
+
+class EnvDefaultsParser(argparse.ArgumentParser):
+    """An argument parser whose every ``--flag-name`` falls back to env ``JUNJO_FLAG_NAME``."""
+
+    def add_setting(self, flag: str, *, default, type=str, help: str = ""):
+        env = "JUNJO_" + flag.lstrip("-").replace("-", "_").upper()
+        value = os.environ.get(env)
+        if value is not None:
+            default = type(value)
+        self.add_argument(flag, default=default, type=type, help=f"{help} (env {env}, default {default!r})")
+
+
+def write_ready_file(path: str | None, info: dict) -> None:
+    """Atomically write ``info`` as JSON to ``path`` (if given), so a watcher never reads half a file."""
+    if not path:
+        return
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".ready-")
+    with os.fdopen(fd, "w") as handle:
+        json.dump({"pid": os.getpid(), **info}, handle)
+    os.replace(tmp, target)
+
+
+def split_names(value: str) -> list[str]:
+    """``"a, b,,c"`` → ``["a", "b", "c"]``."""
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
