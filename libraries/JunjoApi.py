@@ -1,0 +1,234 @@
+"""Keywords for the target's HTTP API: users, sessions, API keys, any endpoint by method and path."""
+
+from urllib.parse import quote
+
+from robot.api import logger
+from robot.api.deco import keyword, library
+from robot.api.types import Secret
+
+from api_client import cookies, openapi
+from api_client.client import ANONYMOUS, ApiClients, ApiResponse
+from concurrency import run_together
+from masking import mask, reveal
+
+OBSERVABILITY = "/api/v1/observability"
+
+
+@library(scope="GLOBAL", auto_keywords=False)
+class JunjoApi:
+    """Talks to a Junjo AI Studio compatible HTTP API as any number of named clients.
+
+    A *client* is one browser or device with its own cookie jar, named by the ``by`` argument
+    (``by=admin``, ``by=phone``). The client ``anonymous`` never sends a cookie. Requests are never
+    retried and always time out, so a 5xx or a hang is seen as it is. Passwords, API keys and cookies are
+    masked in the log; keywords return keys and cookies as ``Secret`` values.
+    """
+
+    def __init__(self):
+        self._by_url: dict[str, ApiClients] = {}
+        self._clients = ApiClients()
+
+    @keyword("Connect To API")
+    def connect_to_api(self, base_url: str, timeout: float = 30.0):
+        """Aim every later request at ``base_url`` (for example ``http://127.0.0.1:1323``).
+
+        Clients are kept per base URL: switching back to an earlier URL finds its clients signed in as before.
+        """
+        if base_url not in self._by_url:
+            self._by_url[base_url] = ApiClients(base_url, timeout)
+        self._clients = self._by_url[base_url]
+
+    @keyword("Disconnect From API")
+    def disconnect_from_api(self, base_url: str):
+        """Close and forget every client of ``base_url``."""
+        clients = self._by_url.pop(base_url, None)
+        if clients:
+            clients.close_all()
+
+    @keyword("Forget Client")
+    def forget_client(self, by: str):
+        """Drop the client ``by`` with its cookies, as if the device was thrown away."""
+        self._clients.forget(by)
+
+    @keyword("Call API")
+    def call_api(self, method: str, path: str, by: str = ANONYMOUS, json=None, data=None,
+                 headers: "dict | None" = None, params: "dict | None" = None) -> ApiResponse:
+        """Send ``method path`` as client ``by`` and return the response (never fails on a status).
+
+        ``json`` is sent as a JSON body, ``data`` as a raw body (for malformed JSON). The response has
+        ``status``, ``json``, ``detail``, ``text``, ``headers`` and ``elapsed_ms``.
+
+        | ${answer} =    Call API    GET    /users    by=admin
+        """
+        answer = self._clients.request(method, path, by, json=json, data=data, headers=headers, params=params)
+        logger.info(answer.summary())
+        return answer
+
+    @keyword("Response Status Should Be")
+    def response_status_should_be(self, response: ApiResponse, expected, policy: str = ""):
+        """Fail unless the response status is ``expected`` (a code, or codes separated by ``|``).
+
+        ``policy`` names the rule a wrong status breaks; it leads the failure message.
+        """
+        allowed = {int(code) for code in str(expected).split("|")}
+        if response.status not in allowed:
+            reason = f"{policy}: " if policy else ""
+            raise AssertionError(f"{reason}{response} answered {response.status} "
+                                 f"(detail: {response.detail!r}), expected {expected}")
+
+    @keyword("Create First User")
+    def create_first_user(self, email: str, password: "str | Secret") -> ApiResponse:
+        """Ask ``POST /users/create-first-user`` for a first user; returns the response."""
+        return self.call_api("POST", "/users/create-first-user",
+                             json={"email": email, "password": reveal(password)})
+
+    @keyword("Sign In")
+    def sign_in(self, email: str, password: "str | Secret", by: str = ANONYMOUS) -> ApiResponse:
+        """Try ``POST /sign-in`` as client ``by``; a session cookie it gets is kept by that client."""
+        return self.call_api("POST", "/sign-in", by, json={"email": email, "password": reveal(password)})
+
+    @keyword("Sign In As User")
+    def sign_in_as_user(self, email: str, password: "str | Secret", by: str):
+        """Sign in as client ``by`` and fail unless the server accepts the credentials."""
+        self.response_status_should_be(self.sign_in(email, password, by), 200, f"sign-in of {email}")
+
+    @keyword("Sign Out")
+    def sign_out(self, by: str) -> ApiResponse:
+        """``POST /sign-out`` as client ``by``; returns the response."""
+        return self.call_api("POST", "/sign-out", by)
+
+    @keyword("Session Cookie Of")
+    def session_cookie_of(self, by: str) -> Secret:
+        """The session cookie client ``by`` holds, as a ``Secret``; fails when it holds none."""
+        value = self._clients.cookie(by)
+        if not value:
+            raise AssertionError(f"client {by} holds no session cookie")
+        return Secret(value)
+
+    @keyword("Present Session Cookie")
+    def present_session_cookie(self, by: str, cookie: "str | Secret"):
+        """Make client ``by`` send ``cookie`` as its session cookie from now on (to replay or forge one)."""
+        logger.info(f"client {by} now presents session cookie {mask(cookie)}")
+        self._clients.set_cookie(by, reveal(cookie))
+
+    @keyword("Tampered Session Cookie")
+    def tampered_session_cookie(self, cookie: "str | Secret", how: str) -> Secret:
+        """``cookie`` changed as ``how`` says: one of ``signature altered``, ``payload altered``,
+        ``signature forged``, ``signature removed``, ``truncated``, ``extended``, ``empty``, ``garbage``."""
+        return Secret(cookies.tamper(reveal(cookie), how))
+
+    @keyword("Text Readable In Session Cookie")
+    def text_readable_in_session_cookie(self, cookie: "str | Secret") -> str:
+        """Everything an attacker can decode from ``cookie`` (raw text and base64-decoded segments)."""
+        return cookies.decode_everything(reveal(cookie))
+
+    @keyword("Session Should Be Valid")
+    def session_should_be_valid(self, by: str, policy: str = "the session must stay valid"):
+        """``GET /auth-test`` as client ``by`` must answer 200."""
+        self.response_status_should_be(self.call_api("GET", "/auth-test", by), 200, policy)
+
+    @keyword("Session Should Be Refused")
+    def session_should_be_refused(self, by: str, policy: str = "the session must be refused"):
+        """``GET /auth-test`` as client ``by`` must answer 401."""
+        self.response_status_should_be(self.call_api("GET", "/auth-test", by), 401, policy)
+
+    @keyword("Create User")
+    def create_user(self, email: str, password: "str | Secret", by: str) -> ApiResponse:
+        """``POST /users`` as client ``by``; returns the response."""
+        return self.call_api("POST", "/users", by, json={"email": email, "password": reveal(password)})
+
+    @keyword("Create API Key")
+    def create_api_key(self, name: str, by: str) -> dict:
+        """Create an API key named ``name`` as client ``by`` (must answer 201).
+
+        Returns ``{id, name, created_at, key}`` with ``key`` as a ``Secret``.
+        """
+        answer = self.call_api("POST", "/api_keys", by, json={"name": name})
+        self.response_status_should_be(answer, 201, "creating an API key")
+        created = dict(answer.json)
+        created["key"] = Secret(created["key"])
+        return created
+
+    @keyword("List API Keys")
+    def list_api_keys(self, by: str) -> list:
+        """``GET /api_keys`` as client ``by`` (must answer 200); keys come back as ``Secret`` values."""
+        answer = self.call_api("GET", "/api_keys", by)
+        self.response_status_should_be(answer, 200, "listing API keys")
+        return [dict(item, key=Secret(item["key"])) if "key" in item else item for item in answer.json]
+
+    @keyword("Delete API Key")
+    def delete_api_key(self, key_id: str, by: str) -> ApiResponse:
+        """``DELETE /api_keys/{key_id}`` as client ``by``; returns the response."""
+        return self.call_api("DELETE", f"/api_keys/{key_id}", by)
+
+    @keyword("List Users")
+    def list_users(self, by: str) -> list:
+        """``GET /users`` as client ``by`` (must answer 200)."""
+        answer = self.call_api("GET", "/users", by)
+        self.response_status_should_be(answer, 200, "listing users")
+        return answer.json
+
+    @keyword("Delete User")
+    def delete_user(self, user_id, by: str) -> ApiResponse:
+        """``DELETE /users/{user_id}`` as client ``by``; returns the response."""
+        return self.call_api("DELETE", f"/users/{user_id}", by)
+
+    @keyword("Get Services")
+    def get_services(self, by: str) -> list:
+        """Service names with stored spans (``GET /api/v1/observability/services``, must answer 200)."""
+        return self._observe("/services", by)
+
+    @keyword("Get Service Spans")
+    def get_service_spans(self, service: str, by: str, limit: "int | None" = None, offset: "int | None" = None,
+                          kind: str = "spans") -> list:
+        """Spans of ``service``, newest first; ``kind`` is ``spans``, ``root`` or ``workflows``."""
+        path = f"/services/{quote(service, safe='')}/spans" if kind != "workflows" else \
+            f"/services/{quote(service, safe='')}/workflows"
+        path += "/root" if kind == "root" else ""
+        params = {k: v for k, v in (("limit", limit), ("offset", offset)) if v is not None}
+        return self._observe(path, by, params)
+
+    @keyword("Get Trace Spans")
+    def get_trace_spans(self, trace_id: str, by: str) -> list:
+        """All stored spans of ``trace_id`` (``GET /api/v1/observability/traces/{trace_id}/spans``)."""
+        return self._observe(f"/traces/{quote(trace_id, safe='')}/spans", by)
+
+    @keyword("Get Span")
+    def get_span(self, trace_id: str, span_id: str, by: str):
+        """One stored span, or ``None`` when the target has none with these ids."""
+        return self._observe(f"/traces/{quote(trace_id, safe='')}/spans/{quote(span_id, safe='')}", by)
+
+    def _observe(self, path: str, by: str, params: "dict | None" = None):
+        answer = self.call_api("GET", OBSERVABILITY + path, by, params=params)
+        self.response_status_should_be(answer, 200, f"reading {OBSERVABILITY}{path}")
+        return answer.json
+
+    @keyword("Protected Operations")
+    def protected_operations(self, public_paths: list) -> list:
+        """Every operation of ``/openapi.json`` whose path is not in ``public_paths``, as
+        ``{method, path, template, has_body}`` with path parameters filled in."""
+        answer = self.call_api("GET", "/openapi.json")
+        self.response_status_should_be(answer, 200, "the target must publish /openapi.json")
+        found = openapi.operations(answer.json, list(public_paths))
+        logger.info(f"{len(found)} non-public operations: " + ", ".join(f"{o['method']} {o['template']}"
+                                                                         for o in found))
+        return found
+
+    @keyword("Create First Users Concurrently")
+    def create_first_users_concurrently(self, count: int, password: "str | Secret") -> list:
+        """Send ``count`` ``create-first-user`` calls with distinct emails at the same instant.
+
+        Returns the status codes in call order; a call that got no answer counts as status 0.
+        """
+        plain = reveal(password)
+
+        def attempt(index: int):
+            return lambda: self._clients.request("POST", "/users/create-first-user",
+                                                 json={"email": f"first-{index}@race.example",
+                                                       "password": plain}).status
+
+        outcomes = run_together([attempt(i) for i in range(int(count))])
+        statuses = [o.result if o.error is None else 0 for o in outcomes]
+        logger.info(f"{count} concurrent create-first-user calls answered: "
+                    + ", ".join(f"{code}×{statuses.count(code)}" for code in sorted(set(statuses))))
+        return statuses

@@ -1,0 +1,1 @@
+"""Mechanics of the HTTP API keywords: clients per user, cookie tampering, OpenAPI enumeration."""

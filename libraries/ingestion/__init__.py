@@ -1,0 +1,6 @@
+"""Mechanics behind the ``SpanIngestion`` keyword library.
+
+- :mod:`ingestion.otlp_builder`: OTLP spans and Export requests, and the span object a target should store;
+- :mod:`ingestion.scenarios`: ready-made span sets (traces, junjo workflows, malformed spans, padded requests);
+- :mod:`ingestion.grpc_sender`: cached channels and ``TraceService/Export`` calls that never raise.
+"""

@@ -1,0 +1,1 @@
+"""Mechanics of target control: free ports, the embedded target's processes, target descriptions."""

@@ -1,0 +1,127 @@
+"""Unit tests of the HTTP keyword library's mechanics: masking, cookie tampering, OpenAPI enumeration."""
+
+import base64
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from robot.api.types import Secret
+
+from api_client import cookies, openapi
+from api_client.client import ApiClients
+from concurrency import run_together
+from masking import mask, mask_json, reveal
+
+SAMPLE_COOKIE = "dGhpcyBpcyBhIHNlc3Npb24gaWQ.Zx1a2b.c2lnbmF0dXJlLWJ5dGVzLWhlcmUtYWJjZGVm"
+
+
+def test_mask_hides_all_but_a_prefix():
+    secret = "A" * 4 + "x" * 60
+    assert mask(secret) == "AAAA…(64 chars)"
+    assert mask(Secret(secret)) == "AAAA…(64 chars)"
+    assert "x" * 10 not in mask(secret)
+
+
+def test_mask_json_masks_secret_fields_at_any_depth():
+    data = {"id": "k1", "key": "supersecretvalue123", "items": [{"password": "hunter22hunter22"}]}
+    masked = mask_json(data)
+    assert masked["id"] == "k1"
+    assert "supersecretvalue123" not in json.dumps(masked)
+    assert "hunter22hunter22" not in json.dumps(masked)
+
+
+def test_reveal_unwraps_secrets_only():
+    assert reveal(Secret("s3")) == "s3"
+    assert reveal("plain") == "plain"
+
+
+@pytest.mark.parametrize("how", sorted(cookies.TAMPERINGS))
+def test_every_tampering_changes_the_cookie(how):
+    assert cookies.tamper(SAMPLE_COOKIE, how) != SAMPLE_COOKIE
+
+
+def test_signature_tampering_keeps_the_payload():
+    head = SAMPLE_COOKIE.rsplit(".", 1)[0]
+    for how in ("signature altered", "signature forged"):
+        tampered = cookies.tamper(SAMPLE_COOKIE, how)
+        assert tampered.startswith(head + ".")
+        assert tampered.rsplit(".", 1)[1] != SAMPLE_COOKIE.rsplit(".", 1)[1]
+
+
+def test_unknown_tampering_is_an_error():
+    with pytest.raises(ValueError, match="unknown tampering"):
+        cookies.tamper(SAMPLE_COOKIE, "rot13")
+
+
+def test_decode_everything_reveals_base64_payloads():
+    payload = base64.urlsafe_b64encode(json.dumps({"email": "a@b.example"}).encode()).decode().rstrip("=")
+    assert "a@b.example" in cookies.decode_everything(f"{payload}.abc.def")
+
+
+def test_openapi_operations_skip_public_paths_and_fill_parameters():
+    document = {"paths": {
+        "/ping": {"get": {}},
+        "/api_keys/{id}": {"delete": {}},
+        "/api/v1/observability/traces/{trace_id}/spans": {"get": {}},
+        "/users": {"get": {}, "post": {"requestBody": {}}},
+    }}
+    found = openapi.operations(document, ["/ping"])
+    assert {(o["method"], o["path"]) for o in found} == {
+        ("DELETE", "/api_keys/1"), ("GET", "/api/v1/observability/traces/" + "0" * 32 + "/spans"),
+        ("GET", "/users"), ("POST", "/users")}
+    assert [o["has_body"] for o in found if o["path"] == "/users"] == [False, True]
+
+
+def test_run_together_starts_calls_at_once_and_keeps_errors():
+    started = []
+
+    def call(i):
+        def run():
+            started.append(time.perf_counter())
+            if i == 2:
+                raise RuntimeError("boom")
+            return i
+        return run
+
+    outcomes = run_together([call(i) for i in range(5)])
+    assert [o.result for o in outcomes] == [0, 1, None, 3, 4]
+    assert isinstance(outcomes[2].error, RuntimeError)
+    assert max(started) - min(started) < 0.5
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - http.server API
+        body = json.dumps({"cookie": self.headers.get("Cookie")}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Set-Cookie", "session=abc123secretvalue; HttpOnly")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def echo_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_clients_keep_cookies_apart_and_mask_set_cookie(echo_server):
+    clients = ApiClients(echo_server, timeout_s=5)
+    first = clients.request("GET", "/", "alice")
+    assert clients.cookie("alice") == "abc123secretvalue"
+    assert clients.cookie("bob") is None
+    assert "abc123secretvalue" not in json.dumps(first.headers)
+    assert reveal(first.set_cookie).startswith("session=abc123secretvalue")
+    clients.set_cookie("bob", "forged")
+    assert clients.request("GET", "/", "bob").json == {"cookie": "session=forged"}
+    assert clients.request("GET", "/", "anonymous").json == {"cookie": None}
+    assert "abc123secretvalue" not in first.summary()
