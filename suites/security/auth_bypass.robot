@@ -51,13 +51,17 @@ An Expired Session Is Refused
 Brute Force With Invalid API Keys Is Throttled While A Valid Key Keeps Working
     [Documentation]    Guessing API keys must be slowed down (B5): after the profile's threshold of invalid keys
     ...    from one client, ingestion answers RESOURCE_EXHAUSTED instead of checking more guesses; a valid
-    ...    key from the same client still gets its spans acknowledged, and the lockout lifts by itself.
+    ...    key already in use by the same client still gets its spans acknowledged and stored, and the
+    ...    lockout lifts by itself.
     [Tags]    plan:test_api_key_brute_force_protection    priority:high    policy:B5    slow
     ${valid} =    Create API Key    brute-force-control    by=admin
+    ${before} =    Build Trace    2    service=brute-force-survivor
+    Spans Should Be Accepted    ${before}    api_key=${valid}[key]
     ${summary} =    Send Invalid API Keys    ${BRUTE_FORCE_ATTEMPTS}    valid_key=${valid}[key]
     Invalid Keys Should Have Been Throttled    ${summary}
-    ${spans} =    Build Trace    3    service=brute-force-survivor
-    Spans Should Be Accepted    ${spans}    api_key=${valid}[key]
+    ${during} =    Build Trace    3    service=brute-force-survivor
+    Spans Should Be Accepted    ${during}    api_key=${valid}[key]
+    ${spans} =    Combine Lists    ${before}    ${during}
     Spans Should Become Queryable    ${spans}
     Spans Should Be Stored Once    ${spans}
     [Teardown]    Invalid API Key Lockout Should Lift

@@ -1,0 +1,117 @@
+"""The poller thread: ``ReadSpans`` from ingestion → span store, cursor in SQLite.
+
+Each round reads one batch after the stored cursor, writes its spans and state patches in one DuckDB
+transaction and only then stores the batch's last key. Any failure leaves the cursor where it was, so the
+same batch is read again next round (writes are idempotent); nothing is skipped. A row that cannot even be
+parsed is logged and passed over, so it cannot block the rows after it.
+"""
+
+import logging
+import threading
+import time
+
+import grpc
+
+from sut.protos import ingestion_pb2, ingestion_pb2_grpc
+
+from . import span_convert
+from .span_store import SpanStore
+from .sqlite_store import SqliteStore
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+READ_TIMEOUT_S = 30.0
+ERROR_LOG_INTERVAL_S = 30.0
+
+
+def load_cursor(db: SqliteStore) -> bytes:
+    with db.read() as conn:
+        row = conn.execute("SELECT last_key FROM poller_state WHERE id = 1").fetchone()
+    return bytes(row[0]) if row and row[0] is not None else b""
+
+
+def save_cursor(db: SqliteStore, key: bytes) -> None:
+    with db.transaction() as conn:
+        conn.execute(
+            "INSERT INTO poller_state (id, last_key) VALUES (1, ?)"
+            " ON CONFLICT (id) DO UPDATE SET last_key = excluded.last_key",
+            (key,),
+        )
+
+
+class Poller:
+    def __init__(self, address: str, db: SqliteStore, span_store: SpanStore, interval_s: float, batch_size: int):
+        self.address = address
+        self.db = db
+        self.span_store = span_store
+        self.interval_s = interval_s
+        self.batch_size = batch_size
+        self.spans_written = 0
+        self._stop = threading.Event()
+        self._channel = grpc.insecure_channel(
+            address,
+            options=[
+                ("grpc.enable_http_proxy", 0),
+                ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+            ],
+        )
+        self._stub = ingestion_pb2_grpc.InternalIngestionServiceStub(self._channel)
+        self._thread = threading.Thread(target=self._run, name="span-poller", daemon=True)
+        self._last_error: str | None = None
+        self._last_error_logged = 0.0
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        self._stop.set()
+        self._channel.close()  # cancels a ReadSpans in flight
+        self._thread.join(timeout=timeout_s)
+
+    def poll_once(self) -> int:
+        """Read and store one batch; returns the number of rows read."""
+        if self.span_store.take_created_fresh() and load_cursor(self.db):
+            log.warning("span store %s is new: reading every span from ingestion again", self.span_store.path)
+            save_cursor(self.db, b"")
+        cursor = load_cursor(self.db)
+        request = ingestion_pb2.ReadSpansRequest(start_key_ulid=cursor, batch_size=self.batch_size)
+        messages = list(self._stub.ReadSpans(request, timeout=READ_TIMEOUT_S))
+        if not messages:
+            return 0
+        spans, patches, rejected = span_convert.convert_rows(messages)
+        for key, reason in rejected:
+            log.error("span %s from ingestion cannot be parsed and is skipped: %s", key.hex(), reason)
+        self.spans_written += self.span_store.write_batch(spans, patches)
+        save_cursor(self.db, messages[-1].key_ulid)
+        return len(messages)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                read = self.poll_once()
+            except Exception as error:  # noqa: BLE001 - every failure is retried from the same cursor
+                read = 0
+                self._report(error)
+            else:
+                if self._last_error is not None:
+                    log.warning("span poller recovered")
+                    self._last_error = None
+            if read < self.batch_size:
+                self._stop.wait(self.interval_s)
+
+    def _report(self, error: Exception) -> None:
+        if self._stop.is_set():
+            return
+        if isinstance(error, grpc.RpcError) and error.code() in (
+            grpc.StatusCode.UNAVAILABLE,
+            grpc.StatusCode.DEADLINE_EXCEEDED,
+        ):
+            message = f"ingestion at {self.address} unreachable ({error.code().name}); retrying"
+        else:
+            message = f"span poller failed, retrying the same batch: {type(error).__name__}: {error}"
+        now = time.monotonic()
+        if message != self._last_error or now - self._last_error_logged > ERROR_LOG_INTERVAL_S:
+            log.warning(message)
+            self._last_error = message
+            self._last_error_logged = now

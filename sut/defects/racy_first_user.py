@@ -1,0 +1,33 @@
+"""First-user creation is check-then-act: count users, hash the password, then insert, with no transaction.
+
+Models the classic time-of-check/time-of-use race of setup endpoints: every concurrent request sees "no
+users yet" while the others are still hashing their passwords, so several "first" accounts are created
+(an attacker racing the legitimate admin during setup wins an account). Breaks policy B4 (exactly one
+first user). The pause between check and insert stands in for a production bcrypt cost, so the race
+shows even when the target runs with a cheap ``--bcrypt-rounds``.
+"""
+
+PROCESS = "backend"
+CAUGHT_BY = ["Concurrent First-User Creation Admits Exactly One User"]
+
+
+def apply():
+    import sqlite3
+    import time
+
+    from sut.backend import users
+
+    def create_first_user(db, email, password, rounds):
+        with db.read() as conn:
+            if conn.execute("SELECT count(*) FROM users").fetchone()[0] > 0:
+                return False
+        password_hash = users.hash_password(password, rounds)
+        time.sleep(0.05)  # the slow work of a production cost factor
+        try:
+            with db.transaction() as conn:
+                users.insert_user(conn, email, password_hash)
+        except sqlite3.IntegrityError:
+            return False
+        return True
+
+    users.create_first_user = create_first_user

@@ -1,0 +1,5 @@
+"""Entry point: ``python -m sut.ingestion``."""
+
+from .app import main
+
+raise SystemExit(main())

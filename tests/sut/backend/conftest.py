@@ -1,0 +1,45 @@
+"""Fixtures for the backend tests: the real ``python -m sut.backend`` process on free ports."""
+
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from backend_harness import ADMIN, PASSWORD, BackendProcess
+
+
+@pytest.fixture
+def start_backend(tmp_path):
+    """``start_backend(*args, data_dir=None)`` starts a backend that is stopped after the test."""
+    started: list[BackendProcess] = []
+
+    def start(*args: str, data_dir: Path | None = None, workdir: Path | None = None) -> BackendProcess:
+        backend = BackendProcess(workdir or tmp_path / f"b{len(started)}", list(args), data_dir)
+        started.append(backend)
+        return backend.start()
+
+    yield start
+    for backend in started:
+        backend.stop()
+
+
+@pytest.fixture(scope="session")
+def backend(tmp_path_factory):
+    """A backend shared by the tests that only add their own users and keys; its first user is ADMIN."""
+    process = BackendProcess(tmp_path_factory.mktemp("shared-backend"), ["--sqlite-busy-timeout-s", "0.5"]).start()
+    response = process.anonymous("POST", "/users/create-first-user", json={"email": ADMIN, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    yield process
+    assert process.stop() == 0
+
+
+
+@pytest.fixture
+def admin(backend) -> requests.Session:
+    return backend.sign_in(ADMIN)
+
+
+@pytest.fixture
+def new_email():
+    """A fresh address for each call, so tests on the shared backend never collide."""
+    return lambda prefix="user": f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
