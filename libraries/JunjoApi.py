@@ -214,6 +214,12 @@ class JunjoApi:
                                                                          for o in found))
         return found
 
+    @keyword("Routes Missing From Operations")
+    def routes_missing_from_operations(self, operations: list, routes: list) -> list:
+        """Which of ``routes`` (``"GET /users/{id}"``) ``operations`` lacks, whatever the parameter names."""
+        listed = {operation["route"] for operation in operations}
+        return [route for route in routes if openapi.route_shape(route) not in listed]
+
     @keyword("Create First Users Concurrently")
     def create_first_users_concurrently(self, count: int, password: "str | Secret") -> list:
         """Send ``count`` ``create-first-user`` calls with distinct emails at the same instant.

@@ -92,6 +92,61 @@ class TargetControl:
         for name in list(self._described):
             self.stop_target(name)
 
+    @keyword("Kill Target Process")
+    def kill_target_process(self, process: str, name: str = "main"):
+        """Kill ``backend`` or ``ingestion`` of target ``name`` with SIGKILL, as a crash or OOM kill would.
+
+        Destructive: only on a disposable embedded target (skips otherwise).
+        """
+        target = self._embedded_for_fault(name)
+        code = target.process(process).kill()
+        logger.info(f"{process} of target {name} killed (exit code {code})")
+
+    @keyword("Stop Target Process")
+    def stop_target_process(self, process: str, name: str = "main") -> int:
+        """Stop ``backend`` or ``ingestion`` of target ``name`` gracefully (SIGTERM); returns its exit code."""
+        code = self._embedded_for_fault(name).process(process).stop()
+        logger.info(f"{process} of target {name} stopped (exit code {code})")
+        return code
+
+    @keyword("Suspend Target Process")
+    def suspend_target_process(self, process: str, name: str = "main"):
+        """Freeze ``backend`` or ``ingestion`` (SIGSTOP): it keeps its ports but answers nothing.
+
+        Undo with `Resume Target Process`; `Stop Target` resumes it too.
+        """
+        self._embedded_for_fault(name).process(process).suspend()
+        logger.info(f"{process} of target {name} suspended")
+
+    @keyword("Resume Target Process")
+    def resume_target_process(self, process: str, name: str = "main"):
+        """Let a suspended process run again (SIGCONT)."""
+        self._embedded_for_fault(name).process(process).resume()
+        logger.info(f"{process} of target {name} resumed")
+
+    @keyword("Restart Target Process")
+    def restart_target_process(self, process: str, name: str = "main", timeout: float = 30.0):
+        """Start ``backend`` or ``ingestion`` of target ``name`` again, on the same ports and files, and wait
+        until it is ready. The process must have been stopped or killed first."""
+        target = self._embedded_for_fault(name)
+        pid = target.restart_process(process, float(timeout))
+        self._described[name]["pids"][process] = pid
+        logger.info(f"{process} of target {name} restarted, pid {pid}")
+
+    @keyword("Target Process Should Be Running")
+    def target_process_should_be_running(self, process: str, name: str = "main"):
+        """Fail unless ``backend`` or ``ingestion`` of target ``name`` is alive (it did not crash)."""
+        target = self._embedded_for_fault(name)
+        if not target.process(process).is_running():
+            raise AssertionError(f"{process} of target {name} is not running:\n{target.process(process).log_tail()}")
+
+    def _embedded_for_fault(self, name: str) -> EmbeddedTarget:
+        self.target_should_be_disposable(name)
+        target = self._embedded.get(name)
+        if target is None:
+            raise SkipExecution(f"target {name!r} is external: the suite cannot control its processes")
+        return target
+
     @keyword("Target Process Log")
     def target_process_log(self, process: str, name: str = "main", lines: int = 40) -> str:
         """The last ``lines`` of what process ``backend`` or ``ingestion`` of target ``name`` wrote."""

@@ -19,8 +19,14 @@ def operations(document: dict, public_paths: list[str]) -> list[dict]:
         for method in HTTP_METHODS:
             if method in item:
                 found.append({"method": method.upper(), "path": path, "template": template,
+                              "route": route_shape(f"{method.upper()} {template}"),
                               "has_body": "requestBody" in item[method]})
     return found
+
+
+def route_shape(route: str) -> str:
+    """``"DELETE /users/{user_id}"`` → ``"DELETE /users/{}"``: routes compared whatever their parameter names."""
+    return PARAMETER.sub("{}", route)
 
 
 def _sample_value(name: str) -> str:

@@ -64,6 +64,22 @@ class EmbeddedTarget:
                 raise RuntimeError(f"{url} did not answer 200 in time:\n{self.processes['backend'].log_tail()}")
             time.sleep(0.05)
 
+    def process(self, name: str) -> TargetProcess:
+        """The process ``backend`` or ``ingestion``."""
+        try:
+            return self.processes[name]
+        except KeyError:
+            raise ValueError(f"no target process {name!r}; there are {', '.join(self.processes)}") from None
+
+    def restart_process(self, name: str, timeout_s: float = 30.0) -> int:
+        """Start process ``name`` again (same ports, same files) after it stopped; returns its new pid."""
+        process = self.process(name)
+        if process.is_running():
+            raise RuntimeError(f"{name} is still running (pid {process.pid}); stop or kill it first")
+        process.start()
+        self.start_process_wait(name, time.monotonic() + timeout_s)
+        return process.pid
+
     @property
     def http_url(self) -> str:
         return f"http://{HOST}:{self.ports['http']}"

@@ -62,6 +62,8 @@ class TargetProcess:
 
     def stop(self, grace_s: float = 5.0) -> "int | None":
         """SIGTERM, then SIGKILL after ``grace_s``; returns the exit code."""
+        if self.is_running():
+            os.kill(self.popen.pid, signal.SIGCONT)  # a suspended process cannot act on SIGTERM
         if not self.is_running():
             return self.popen.returncode if self.popen else None
         self.popen.terminate()
@@ -75,6 +77,14 @@ class TargetProcess:
         if self.is_running():
             self.popen.kill()
         return self.popen.wait(10)
+
+    def suspend(self) -> None:
+        """SIGSTOP: the process stays alive but answers nothing (a hung server)."""
+        os.kill(self.popen.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """SIGCONT after :meth:`suspend`."""
+        os.kill(self.popen.pid, signal.SIGCONT)
 
     def log_tail(self, lines: int = 30) -> str:
         """The last lines the process wrote."""

@@ -6,6 +6,7 @@ sign-ins for one account are answered 429 after a threshold).
 """
 
 PROCESS = "backend"
+POLICY = "B5"
 CAUGHT_BY = ["Repeated Failed Sign-Ins Are Throttled Per Account"]
 
 

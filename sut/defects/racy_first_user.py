@@ -8,6 +8,7 @@ shows even when the target runs with a cheap ``--bcrypt-rounds``.
 """
 
 PROCESS = "backend"
+POLICY = "B4"
 CAUGHT_BY = ["Concurrent First-User Creation Admits Exactly One User"]
 
 

@@ -6,6 +6,7 @@ Breaks policy B2 (sessions expire after the configured lifetime).
 """
 
 PROCESS = "backend"
+POLICY = "B2"
 CAUGHT_BY = ["An Expired Session Is Refused"]
 
 

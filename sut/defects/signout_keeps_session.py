@@ -6,6 +6,7 @@ keeps working after the user signed out. Breaks policy B1 (sign-out revokes the 
 """
 
 PROCESS = "backend"
+POLICY = "B1"
 CAUGHT_BY = ["Signing Out One Device Revokes Only That Session"]
 
 

@@ -7,6 +7,7 @@ malformed cookie makes the request anonymous).
 """
 
 PROCESS = "backend"
+POLICY = "A3"
 CAUGHT_BY = ["A Tampered Session Cookie Is Refused"]
 
 

@@ -72,6 +72,7 @@ def test_openapi_operations_skip_public_paths_and_fill_parameters():
         ("DELETE", "/api_keys/1"), ("GET", "/api/v1/observability/traces/" + "0" * 32 + "/spans"),
         ("GET", "/users"), ("POST", "/users")}
     assert [o["has_body"] for o in found if o["path"] == "/users"] == [False, True]
+    assert {o["route"] for o in found if o["method"] == "DELETE"} == {"DELETE /api_keys/{}"}
 
 
 def test_run_together_starts_calls_at_once_and_keeps_errors():
