@@ -1,0 +1,1 @@
+"""Project tooling: defect-detection matrix, release sign-off summary, keyword documentation."""

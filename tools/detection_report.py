@@ -1,0 +1,59 @@
+"""The defect-detection matrix: which seeded defect each Robot test catches.
+
+Inputs are per-defect JSON parts written by ``tests/defect_detection`` (one Robot run per defect); output is
+``results/detection.json`` and ``results/detection.html``. A defect that no test catches, or a Robot test
+that no defect proves able to fail, is listed as such.
+"""
+
+import html
+import json
+from pathlib import Path
+
+from tools.robot_inventory import robot_tests
+
+
+def merge(parts_dir: Path) -> dict:
+    """Combine the per-defect parts with the inventory of Robot tests."""
+    defects = [json.loads(p.read_text()) for p in sorted(parts_dir.glob("*.json"))]
+    tests = robot_tests()
+    proven = {t for d in defects for t, outcome in d["tests"].items() if outcome["status"] == "FAIL"}
+    claimed = {t for d in defects for t in d["tests"]}
+    return {
+        "defects": defects,
+        "missed": [d["defect"] for d in defects if not d["caught"]],
+        "unproven_tests": [t["name"] for t in tests if t["name"] not in proven],
+        "unclaimed_tests": [t["name"] for t in tests if t["name"] not in claimed],
+        "robot_tests": len(tests),
+    }
+
+
+def write(matrix: dict, out_dir: Path) -> None:
+    """Write ``detection.json`` and ``detection.html`` into ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "detection.json").write_text(json.dumps(matrix, indent=2))
+    (out_dir / "detection.html").write_text(_html(matrix))
+
+
+def _html(matrix: dict) -> str:
+    rows = []
+    for defect in matrix["defects"]:
+        for test, outcome in defect["tests"].items() or {"(no test claims it)": {"status": "-", "message": ""}}.items():
+            caught = outcome["status"] == "FAIL"
+            rows.append(
+                f"<tr class='{'ok' if caught else 'bad'}'><td>{html.escape(defect['defect'])}</td>"
+                f"<td>{html.escape(defect['policy'])}</td><td>{html.escape(defect['process'])}</td>"
+                f"<td>{html.escape(defect['summary'])}</td><td>{html.escape(test)}</td>"
+                f"<td>{'caught' if caught else 'MISSED'}</td><td>{html.escape(outcome['message'][:300])}</td></tr>")
+    unproven = "".join(f"<li>{html.escape(name)}</li>" for name in matrix["unproven_tests"]) or "<li>none</li>"
+    verdict = "every seeded defect is caught" if not matrix["missed"] else \
+        f"MISSED: {', '.join(matrix['missed'])}"
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>Defect-detection matrix</title>
+<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
+td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top;font-size:13px}}
+tr.ok td:nth-child(6){{background:#c8f7c5}}tr.bad td:nth-child(6){{background:#f7c5c5}}</style></head><body>
+<h1>Defect-detection matrix</h1>
+<p><b>{html.escape(verdict)}</b> — {len(matrix['defects'])} seeded defects, {matrix['robot_tests']} Robot tests.</p>
+<table><tr><th>defect</th><th>policy</th><th>process</th><th>the bug it models</th><th>Robot test</th>
+<th>result</th><th>failure message</th></tr>{''.join(rows)}</table>
+<h2>Robot tests no seeded defect has made fail ({len(matrix['unproven_tests'])})</h2><ul>{unproven}</ul>
+</body></html>"""
