@@ -5,8 +5,9 @@ from urllib.parse import quote
 from robot.api import logger
 from robot.api.deco import keyword, library
 from robot.api.types import Secret
+from robot.utils import DotDict
 
-from api_client import cookies, openapi
+from api_client import cookies, load, openapi
 from api_client.client import ANONYMOUS, ApiClients, ApiResponse
 from concurrency import run_together
 from masking import mask, reveal
@@ -52,15 +53,19 @@ class JunjoApi:
 
     @keyword("Call API")
     def call_api(self, method: str, path: str, by: str = ANONYMOUS, json=None, data=None,
-                 headers: "dict | None" = None, params: "dict | None" = None) -> ApiResponse:
+                 headers: "dict | None" = None, params: "dict | None" = None,
+                 timeout: "float | None" = None) -> ApiResponse:
         """Send ``method path`` as client ``by`` and return the response (never fails on a status).
 
         ``json`` is sent as a JSON body, ``data`` as a raw body (for malformed JSON). The response has
-        ``status``, ``json``, ``detail``, ``text``, ``headers`` and ``elapsed_ms``.
+        ``status``, ``json``, ``detail``, ``text``, ``headers`` and ``elapsed_ms``. ``timeout`` (seconds)
+        replaces the connection's default; a request that gets no answer in time raises an error.
 
         | ${answer} =    Call API    GET    /users    by=admin
         """
-        answer = self._clients.request(method, path, by, json=json, data=data, headers=headers, params=params)
+        options = {} if timeout is None else {"timeout": float(timeout)}
+        answer = self._clients.request(method, path, by, json=json, data=data, headers=headers, params=params,
+                                       **options)
         logger.info(answer.summary())
         return answer
 
@@ -202,6 +207,51 @@ class JunjoApi:
         answer = self.call_api("GET", OBSERVABILITY + path, by, params=params)
         self.response_status_should_be(answer, 200, f"reading {OBSERVABILITY}{path}")
         return answer.json
+
+    @keyword("Page Through Service Spans")
+    def page_through_service_spans(self, service: str, by: str, page_size: int = 100,
+                                   max_pages: int = 1000) -> DotDict:
+        """Read every span of ``service`` page by page (``limit=page_size``, ``offset`` 0, ``page_size`` ...)
+        until a page is short, timing each page; at most ``max_pages`` pages.
+
+        Returns ``pages``, ``latencies_ms`` and ``at_s`` (per page), ``span_keys`` (``trace_id:span_id`` of every
+        span in page order), ``statuses`` and ``problems`` (a page that was not a 200 list).
+
+        | ${paged} =    Page Through Service Spans    ${service}    by=admin    page_size=100
+        """
+        path = f"{OBSERVABILITY}/services/{quote(service, safe='')}/spans"
+        result = load.page_through(self._clients, by, path, int(page_size), int(max_pages))
+        logger.info(f"Paged through {path} by {page_size}: {result['pages']} pages, {len(result['span_keys'])} spans, "
+                    f"statuses {result['statuses']}" + "".join(f"\n  {p}" for p in result["problems"]))
+        return DotDict(result)
+
+    @keyword("Run Mixed API Load")
+    def run_mixed_api_load(self, requests: int, clients: int, service: str, trace_id: str, span_ids: list,
+                           by: str = "admin", timeout: float = 120) -> DotDict:
+        """Send ``requests`` requests from ``clients`` concurrent clients signed in as ``by`` and check every
+        answer; returns the outcome (see below). Never fails by itself.
+
+        Load model: the clients (threads with their own connection and a copy of ``by``'s session) start
+        together and each sends its share back to back, so ``clients`` requests are always in flight. The mix
+        per ten requests: 3 × the spans of trace ``trace_id`` (must be exactly ``span_ids``), 2 × a page of
+        ``service``'s spans, 1 × its root spans, 1 × the API keys, 1 × the services, 1 × ``/auth-test`` and
+        1 × a new API key. Afterwards the keys are listed again: each new key must appear exactly once.
+
+        Result: ``requests``, ``clients``, ``latencies_ms``, ``at_s`` (start of each request, s), ``kinds``,
+        ``statuses``, ``errors`` (no answer), ``problems`` (the first wrong answers), ``problem_count``,
+        ``created_keys``, ``keys_missing``, ``keys_repeated``, ``elapsed_s``.
+        """
+        cookie = self._clients.cookie(by)
+        if not cookie:
+            raise AssertionError(f"client {by} holds no session cookie")
+        result = load.mixed_load(self._clients, cookie, int(requests), int(clients), service, trace_id,
+                                 set(span_ids), float(timeout))
+        logger.info(f"{result['requests']} requests from {clients} concurrent clients in {result['elapsed_s']:.2f} s: "
+                    f"kinds {result['kinds']}, statuses {result['statuses']}, {result['errors']} without answer, "
+                    f"{result['problem_count']} wrong; {result['created_keys']} keys created, "
+                    f"{len(result['keys_missing'])} missing, {len(result['keys_repeated'])} repeated"
+                    + "".join(f"\n  {problem}" for problem in result["problems"]))
+        return DotDict(result)
 
     @keyword("Protected Operations")
     def protected_operations(self, public_paths: list) -> list:

@@ -1,7 +1,22 @@
 """Keywords that compare the spans a test sent with the spans the target returns or stores."""
 
+from collections import Counter
+
+import jsonpatch
 from robot.api import logger
 from robot.api.deco import keyword, library
+
+from expectations.compare import instant
+from expectations.matching import (
+    PATCH_JSON_COLUMNS,
+    SPAN_JSON_COLUMNS,
+    compare_patches,
+    match_spans,
+    object_of_row,
+    span_key,
+)
+
+SHOWN = 5
 
 
 def _ids(span: dict) -> tuple:
@@ -10,7 +25,17 @@ def _ids(span: dict) -> tuple:
 
 @library(scope="GLOBAL", auto_keywords=False)
 class SpanExpectations:
-    """Set logic on spans, keyed by ``(trace_id, span_id)``: what is missing, what is there twice."""
+    """Compares sent spans with stored ones, keyed by ``(trace_id, span_id)``: what is missing, what is
+    there twice, and — field by field — what differs.
+
+    Sent spans are the descriptions the ``SpanIngestion`` Build keywords return. Stored spans are span
+    objects from the HTTP API, or database rows made into span objects with `Span Objects From Rows`.
+    The comparison is strict where the contract is (ids, parent, name, kind, timestamps to the microsecond
+    in UTC, status, service name, every sent attribute and event with its exact value and JSON type) and
+    tolerant only where the contract leaves room: a target may also keep the junjo attributes it lifts into
+    columns in ``attributes_json``, bytes may be hex or base64, events may carry extra keys, an absent junjo
+    column may be ``null``, ``""`` or ``{}``.
+    """
 
     @keyword("Spans Missing From")
     def spans_missing_from(self, expected: list, stored: list) -> list:
@@ -29,3 +54,83 @@ class SpanExpectations:
     def span_keys_of(self, spans: list) -> list:
         """``trace_id:span_id`` of every span, in order (for SQL ``IN`` lists)."""
         return [":".join(_ids(span)) for span in spans]
+
+    @keyword("Stored Spans Should Match Sent Spans")
+    def stored_spans_should_match_sent_spans(self, sent: list, stored: list, policy: str = "B11",
+                                             exact_set: bool = False, where: str = "the target"):
+        """Fail unless every span of ``sent`` is in ``stored`` exactly once with every field intact.
+
+        With ``exact_set`` ``stored`` must hold nothing else (for example: every span of a service that only
+        this test sends to). ``where`` names the source in the message (``the HTTP API``, ``DuckDB``);
+        ``policy`` starts it.
+
+        | ${stored} =    Get Service Spans    ${service}    by=admin    limit=${1000}
+        | Stored Spans Should Match Sent Spans    ${sent}    ${stored}    exact_set=${True}    where=the HTTP API
+        """
+        report = match_spans(list(sent), list(stored), exact_set)
+        parts = []
+        if report["missing"]:
+            parts.append(f"{len(report['missing'])} missing ({', '.join(report['missing'][:SHOWN])})")
+        if report["duplicated"]:
+            shown = ", ".join(report["duplicated"][:SHOWN])
+            parts.append(f"{len(report['duplicated'])} stored more than once ({shown})")
+        if report["differing"]:
+            shown = "; ".join(f"{key}: {', '.join(problems[:3])}"
+                              for key, problems in list(report["differing"].items())[:SHOWN])
+            parts.append(f"{len(report['differing'])} with wrong fields ({shown})")
+        if report["unexpected"]:
+            parts.append(f"{len(report['unexpected'])} nobody sent ({', '.join(report['unexpected'][:SHOWN])})")
+        if parts:
+            raise AssertionError(f"{policy}: of {len(sent)} sent spans, {where} holds " + "; ".join(parts))
+        logger.info(f"All {len(sent)} sent spans are in {where} exactly once, every field intact "
+                    f"({len(stored)} stored spans compared)")
+
+    @keyword("Stored Spans Should Be Among Sent Spans")
+    def stored_spans_should_be_among_sent_spans(self, sent: list, stored: list, policy: str = "B11",
+                                                where: str = "the target"):
+        """Fail if ``stored`` holds a span that is not in ``sent`` or holds one more than once — for sends
+        where some Exports failed: their spans may or may not be stored, but never twice, never invented.
+        """
+        sent_keys = {span_key(span) for span in sent}
+        counts = Counter(span_key(span) for span in stored)
+        invented = [key for key in counts if key not in sent_keys]
+        repeated = [f"{key} ×{count}" for key, count in counts.items() if count > 1]
+        if invented or repeated:
+            raise AssertionError(f"{policy}: {where} holds {len(invented)} spans nobody sent "
+                                 f"({', '.join(invented[:SHOWN]) or '-'}) and {len(repeated)} spans more than "
+                                 f"once ({', '.join(repeated[:SHOWN]) or '-'})")
+        logger.info(f"{len(counts)} stored spans, each sent and stored once")
+
+    @keyword("Span Objects From Rows")
+    def span_objects_from_rows(self, rows: list) -> list:
+        """Database rows of ``spans`` (dictionaries) as span objects: timestamps as ISO 8601 UTC text, JSON
+        columns parsed, so `Stored Spans Should Match Sent Spans` can judge them."""
+        return [object_of_row(row, SPAN_JSON_COLUMNS) for row in rows]
+
+    @keyword("Stored State Patches Should Match Sent Spans")
+    def stored_state_patches_should_match_sent_spans(self, sent: list, rows: list, policy: str = "B11"):
+        """Fail unless the ``state_patches`` ``rows`` hold exactly the patches of the ``set_state`` events of
+        ``sent`` — each once, with its exact event time (to the microsecond), patch, store id and span.
+
+        | ${rows} =    Rows From DuckDB    SELECT * FROM state_patches WHERE trace_id = ?    ${trace_id}
+        | Stored State Patches Should Match Sent Spans    ${sent}    ${rows}    policy=B12
+        """
+        patches = [object_of_row(row, PATCH_JSON_COLUMNS) for row in rows]
+        problems = compare_patches(list(sent), patches)
+        expected = sum(len(span.get("_state_patches", [])) for span in sent)
+        if problems:
+            raise AssertionError(f"{policy}: {len(patches)} state patches stored for {expected} sent: "
+                                 + "; ".join(problems[:SHOWN]))
+        logger.info(f"All {expected} state patches stored exactly once, times and patches intact")
+
+    @keyword("State After Applying Patches")
+    def state_after_applying_patches(self, start_state, rows: list):
+        """The workflow state obtained by applying the RFC 6902 patches of ``state_patches`` ``rows`` to
+        ``start_state`` in the order of their event times (as a UI replaying a run would)."""
+        patches = sorted((object_of_row(row, PATCH_JSON_COLUMNS) for row in rows),
+                         key=lambda row: instant(row["event_time"]))
+        state = start_state
+        for row in patches:
+            state = jsonpatch.apply_patch(state, row["patch_json"])
+        logger.info(f"State after {len(patches)} patches: {state}")
+        return state

@@ -7,6 +7,7 @@ from robot.utils import DotDict, timestr_to_secs
 
 from ingestion import scenarios
 from ingestion.grpc_sender import ExportChannels, export, export_with_invalid_keys
+from ingestion.load_generator import SpanLoad, push, push_summary, span_keys
 from ingestion.otlp_builder import (DEFAULT_SERVICE, describe, export_request, make_span, new_span_id,
                                     new_trace_id, otlp_of, service_of)
 from masking import mask, reveal
@@ -54,6 +55,7 @@ class SpanIngestion:
         """``endpoint`` (``host:port``) may be given here instead of with `Set Ingestion Endpoint`."""
         self._channels = ExportChannels()
         self._endpoint = endpoint
+        self._loads: dict[str, list[SpanLoad]] = {}
 
     # ------------------------------------------------------------------ endpoint
 
@@ -279,6 +281,43 @@ class SpanIngestion:
                     f"{summary['codes']}, first RESOURCE_EXHAUSTED at {summary['first_resource_exhausted']}; "
                     f"valid key then answered {summary['valid_key_code']}")
         return DotDict(summary)
+
+    # ------------------------------------------------------------------ load
+
+    @keyword("Push Span Load")
+    def push_span_load(self, batches: int, service: str, api_key: "str | Secret | None" = None,
+                       traces_per_batch: int = 100, spans_per_trace: int = 10, payload_bytes: int = 0,
+                       in_flight: int = 1, timeout="30s", max_seconds: float = 120) -> DotDict:
+        """Push ``batches`` Exports of ``traces_per_batch × spans_per_trace`` new unique spans of ``service``
+        as fast as the target acknowledges them, at most ``in_flight`` at a time; return what happened.
+
+        The request is built and serialized once; each batch is a copy with fresh trace and span ids and
+        current timestamps stamped into the bytes (the generator makes well over 100,000 spans/s on one
+        core, so the target is measured, not the client). Each trace is a root and a chain of children;
+        ``payload_bytes`` adds a string attribute of that size to every span. Never fails on gRPC errors.
+
+        Result: ``service``, ``batches``, ``spans_per_batch``, ``spans`` (acknowledged), ``latencies_ms``
+        and ``sent_at_s`` (per batch), ``codes`` (``{code: n}``), ``errors``, ``first_error``,
+        ``elapsed_s``, ``spans_per_s``, ``request_bytes``, ``trace_ids`` (of every batch, in order).
+
+        | ${load} =    Push Span Load    100    load-test    api_key=${KEY}    traces_per_batch=10
+        """
+        attributes = {"load.payload": "x" * int(payload_bytes)} if int(payload_bytes) else {"load.kind": "push"}
+        load = SpanLoad(service, int(traces_per_batch), int(spans_per_trace), attributes)
+        self._loads.setdefault(service, []).append(load)
+        records, elapsed = push(self._stub(), load, int(batches), reveal(api_key), int(in_flight),
+                                timestr_to_secs(timeout), float(max_seconds))
+        result = DotDict(push_summary(load, records, elapsed))
+        logger.info(f"Pushed {result.batches} batches of {load.spans_per_batch} spans ({load.request_bytes} bytes "
+                    f"each) of {service} to {self._endpoint}, key {mask(reveal(api_key))}, {in_flight} in flight: "
+                    f"{result.spans} spans acknowledged in {elapsed:.2f} s ({result.spans_per_s:.0f} spans/s), "
+                    f"codes {result.codes}{', first error ' + result.first_error if result.errors else ''}")
+        return result
+
+    @keyword("Pushed Span Keys")
+    def pushed_span_keys(self, service: str) -> list:
+        """``trace_id:span_id`` of every span `Push Span Load` made for ``service`` so far (acknowledged or not)."""
+        return [key for load in self._loads.get(service, []) for key in span_keys(load)]
 
     # ------------------------------------------------------------------ helpers
 

@@ -44,12 +44,13 @@ class TargetControl:
                                     f"seeded defects or other settings ({defects or overrides})")
             description = {key: profile.get(key) for key in
                            ("http_url", "otlp_address", "sqlite_path", "duckdb_path")} | {"kind": "external"}
+            description["span_source"] = profile.get("span_source", "spans")
         else:
             settings = dict(profile.get("settings", {}), **overrides)
             target = EmbeddedTarget(name, settings, [d for d in defects.split(",") if d.strip()])
             target.start()
             self._embedded[name] = target
-            description = target.describe() | {"settings": settings}
+            description = target.describe() | {"settings": settings, "span_source": "spans"}
         description |= {"name": name, "profile": profile["name"]} | {k: profile.get(k, {}) for k in PROFILE_KEYS}
         self._described[name] = description
         logger.info(f"target {name} ({profile['name']}): API {description['http_url']}, "

@@ -27,15 +27,24 @@ def mask(value: "str | Secret | None") -> str:
 
 
 def mask_json(data: Any) -> Any:
-    """A copy of a JSON value with every secret-named field masked, at any depth."""
+    """A copy of a JSON value with every secret-named field masked, at any depth.
+
+    A validation error about a secret field (``{"loc": ["body", "password"], "input": ...}``, as FastAPI
+    answers 422) has its echoed ``input`` masked too.
+    """
     if isinstance(data, dict):
-        return {k: mask(v) if str(k).lower() in SECRET_FIELDS and v is not None else mask_json(v)
-                for k, v in data.items()}
+        echoes_secret = _locates_secret(data.get("loc"))
+        return {k: mask(v) if (str(k).lower() in SECRET_FIELDS or (echoes_secret and k == "input")) and v is not None
+                else mask_json(v) for k, v in data.items()}
     if isinstance(data, list):
         return [mask_json(item) for item in data]
     if isinstance(data, Secret):
         return mask(data)
     return data
+
+
+def _locates_secret(location: Any) -> bool:
+    return isinstance(location, list) and bool(location) and str(location[-1]).lower() in SECRET_FIELDS
 
 
 def mask_headers(headers: dict) -> dict:

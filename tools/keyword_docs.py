@@ -28,7 +28,7 @@ def build(out_dir: Path) -> list[Path]:
         libdoc.libdoc(str(source), str(page), quiet=True)
         pages.append(page)
     items = "".join(f"<li><a href='{p.name}'>{html.escape(p.stem)}</a> ({s.parent.name}/{s.name})</li>"
-                    for p, s in zip(pages, sources()))
+                    for p, s in zip(pages, sources(), strict=True))
     (out_dir / "index.html").write_text(
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Keyword documentation</title></head>"
         f"<body style='font-family:sans-serif'><h1>Keyword documentation</h1><ul>{items}</ul></body></html>")

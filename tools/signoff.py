@@ -102,10 +102,12 @@ def render(data: dict) -> str:
     failures = "".join(f"<li>{_link(t)}: {html.escape(t['message'][:400])}</li>"
                        for t in data["tests"] if t["status"] == "FAIL") or "<li>none</li>"
     detection = data["detection"]
-    detection_text = ("not run in this results folder (run <code>bin/detection</code>)" if detection is None else
-                      f"{len(detection['defects'])} seeded defects, missed: {', '.join(detection['missed']) or 'none'}; "
-                      f"Robot tests no defect has proven: {len(detection['unproven_tests'])} "
-                      f"(<a href='detection.html'>matrix</a>)")
+    if detection is None:
+        detection_text = "not run in this results folder (run <code>bin/detection</code>)"
+    else:
+        missed = ", ".join(detection["missed"]) or "none"
+        detection_text = (f"{len(detection['defects'])} seeded defects, missed: {missed}; Robot tests no defect "
+                          f"has proven: {len(detection['unproven_tests'])} (<a href='detection.html'>matrix</a>)")
     return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>Release sign-off</title><style>
 body{{font-family:sans-serif;margin:2em;max-width:1200px}}table{{border-collapse:collapse;margin-bottom:1.5em}}
 td,th{{border:1px solid #ccc;padding:3px 8px;font-size:13px;vertical-align:top}}
@@ -118,7 +120,7 @@ td,th{{border:1px solid #ccc;padding:3px 8px;font-size:13px;vertical-align:top}}
 <h2>Failures</h2><ul>{failures}</ul>
 <h2>By category and priority</h2><table><tr><th>category</th><th>priority</th><th>pass</th><th>fail</th>
 <th>skip</th></tr>{grid_rows}</table>
-<h2>Test plan items</h2><table><tr><th>section</th><th>item</th><th>goal</th><th>status</th><th>tests</th></tr>
+<h2>Test plan items: {sum(i['status'] == 'PASS' for i in data['plan'])} of {len(data['plan'])} passed</h2><table><tr><th>section</th><th>item</th><th>goal</th><th>status</th><th>tests</th></tr>
 {plan_rows}</table>
 <h2>Performance figures</h2><table><tr><th>test</th><th>figure</th><th>value</th><th>threshold</th>
 <th>baseline</th><th>verdict</th></tr>{metric_rows}</table>

@@ -12,7 +12,6 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
-
 from robot.api.types import Secret
 
 from masking import mask_headers, mask_json
@@ -106,6 +105,8 @@ class ApiClients:
         started = time.perf_counter()
         answer = session.request(method.upper(), self.base_url + path, **kwargs)
         elapsed_ms = (time.perf_counter() - started) * 1000
+        if answer.status_code >= 500:
+            session.close()  # servers often drop the connection after a 5xx: the next request opens a new one
         raw_cookie = answer.headers.get("set-cookie")
         return ApiResponse(method.upper(), path, client, answer.status_code, mask_headers(dict(answer.headers)),
                            answer.text, elapsed_ms, Secret(raw_cookie) if raw_cookie else None)

@@ -15,6 +15,7 @@ span ids unique per span, parents point at their parent's new id.
 import secrets
 import struct
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 import grpc
@@ -117,7 +118,7 @@ class SpanLoad:
         self._slots = span_slots(bytes(self._template))
         self._starts = [_U64.unpack_from(self._template, slot.start)[0] for slot in self._slots]
         self._durations = [_U64.unpack_from(self._template, slot.end)[0] - begin
-                           for slot, begin in zip(self._slots, self._starts)]
+                           for slot, begin in zip(self._slots, self._starts, strict=True)]
         if len(self._slots) != self.spans_per_batch:
             raise AssertionError(f"template walk found {len(self._slots)} spans, built {self.spans_per_batch}")
 
@@ -205,3 +206,33 @@ def push(stub, load: SpanLoad, batches: int, api_key: "str | None", in_flight: i
         settle(entry)
     records.sort(key=lambda record: record.batch)
     return records, time.perf_counter() - began
+
+
+def push_summary(load: SpanLoad, records: list[PushedBatch], elapsed_s: float) -> dict:
+    """What a push did, in the shape the ``Push Span Load`` keyword returns."""
+    failed = [record for record in records if record.code != "OK"]
+    acked = (len(records) - len(failed)) * load.spans_per_batch
+    return {
+        "service": load.service,
+        "batches": len(records),
+        "spans_per_batch": load.spans_per_batch,
+        "spans": acked,
+        "latencies_ms": [round(record.latency_ms, 3) for record in records],
+        "sent_at_s": [round(record.sent_at_s, 4) for record in records],
+        "codes": dict(Counter(record.code for record in records)),
+        "errors": len(failed),
+        "first_error": f"{failed[0].code}: {failed[0].details}" if failed else "",
+        "elapsed_s": elapsed_s,
+        "spans_per_s": acked / elapsed_s if elapsed_s > 0 else 0.0,
+        "request_bytes": load.request_bytes,
+        "trace_ids": [trace for record in records for trace in load.trace_ids(record.batch)],
+    }
+
+
+def span_keys(load: SpanLoad) -> list[str]:
+    """``trace_id:span_id`` of every span of every batch ``load`` made so far."""
+    keys = []
+    for batch in range(load.batches_made):
+        traces = load.trace_ids(batch)
+        keys += [f"{traces[index // load.spans_per_trace]}:{span}" for index, span in enumerate(load.span_ids(batch))]
+    return keys

@@ -1,6 +1,5 @@
 """One process of the embedded target: launch, readiness, stop, kill — and it never outlives the suite."""
 
-import ctypes
 import json
 import os
 import signal
@@ -9,15 +8,10 @@ import sys
 import time
 from pathlib import Path
 
-PR_SET_PDEATHSIG = 1
+from masking import reveal
 
-
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
-    """Linux: the child gets SIGTERM when the process that started it dies (even by kill -9)."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except OSError:
-        pass
+# Starts ``python -m <module>`` with the parent-death signal set by the child itself (see launch.py).
+LAUNCHER = Path(__file__).with_name("launch.py")
 
 
 class TargetProcess:
@@ -41,9 +35,9 @@ class TargetProcess:
         """Launch the process (its earlier ready file is removed first)."""
         self.ready_path.unlink(missing_ok=True)
         log = open(self.log_path, "ab")
-        command = [sys.executable, "-m", self.module, *self.args, "--ready-file", str(self.ready_path)]
+        command = [sys.executable, str(LAUNCHER), self.module, *self.args, "--ready-file", str(self.ready_path)]
         self.popen = subprocess.Popen(command, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                      stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+                                      stdin=subprocess.DEVNULL)
         log.close()
 
     def wait_ready(self, deadline: float) -> dict:
@@ -100,6 +94,6 @@ def child_environment(settings: dict, defects: list[str], repo_root: Path) -> di
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(repo_root), env.get("PYTHONPATH")]))
     env["PYTHONUNBUFFERED"] = "1"
     for name, value in settings.items():
-        env["JUNJO_" + name.upper()] = str(value)
+        env["JUNJO_" + name.upper()] = str(reveal(value))  # secrets (API keys) travel as Secret values
     env["JUNJO_DEFECTS"] = ",".join(defects)
     return env

@@ -27,6 +27,7 @@ TARGET_PROFILE = {
         "offset_paging": False,
         "ping": True,
         "signin_on_first_user": False,
+        "configurable_provider_urls": False,  # provider URLs are fixed: the fake provider cannot stand in
     },
     "limits": {
         "signin_max_failures": 100,

@@ -28,6 +28,7 @@ TARGET_PROFILE = {
         "offset_paging": True,
         "ping": True,
         "signin_on_first_user": False,
+        "configurable_provider_urls": True,  # LLM provider base URLs are settings: a fake provider can stand in
     },
     "limits": {
         "signin_max_failures": 5,       # a 429 must come no later than this many failures

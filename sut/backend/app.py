@@ -4,6 +4,7 @@ Seeded defects replace functions of ``users``, ``sessions``, ``middleware`` and 
 therefore calls them through their modules (``users.create_first_user(...)``), never by imported name.
 """
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Annotated
@@ -15,7 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from itsdangerous import TimestampSigner
 from pydantic import AfterValidator, BaseModel, EmailStr, Field
 
-from . import api_keys, middleware, observability, sessions, users
+from . import api_keys, llm_routes, middleware, observability, sessions, users
 from .settings import Settings
 from .span_store import SpanStore, SpanStoreError
 from .sqlite_store import DatabaseBusy, SqliteStore
@@ -46,7 +47,7 @@ def _utf8(value: str) -> str:
 
 
 def _bcrypt_length(value: str) -> str:
-    if len(value.encode("utf-8")) > users.BCRYPT_MAX_BYTES:
+    if users.password_too_long(value):
         raise ValueError(f"password must be at most {users.BCRYPT_MAX_BYTES} bytes in UTF-8")
     return value
 
@@ -94,9 +95,12 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _printable(value):
-    """``value`` with lone surrogates (from JSON ``\\ud800`` escapes) replaced, so it can be encoded."""
+    """``value`` with lone surrogates (from JSON ``\\ud800`` escapes) replaced and non-finite numbers (Python's
+    JSON parser accepts ``NaN`` and ``Infinity``) turned into text, so it can be encoded as JSON."""
     if isinstance(value, str):
         return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
     if isinstance(value, list):
         return [_printable(item) for item in value]
     if isinstance(value, dict):
@@ -195,7 +199,7 @@ def create_app(backend: Backend) -> FastAPI:
 
     @app.get("/auth-test", tags=["auth"])
     def auth_test(user: CurrentUser):
-        return {"user_email": user.email}
+        return users.signed_in_profile(db, user)
 
     @app.get("/users", response_model=list[UserOut], tags=["users"])
     def list_users(user: CurrentUser):
@@ -230,4 +234,5 @@ def create_app(backend: Backend) -> FastAPI:
         return Response(status_code=204)
 
     app.include_router(observability.build_router(backend.span_store))
+    llm_routes.install(app, settings)
     return app

@@ -4,13 +4,21 @@ Each round reads one batch after the stored cursor, writes its spans and state p
 transaction and only then stores the batch's last key. Any failure leaves the cursor where it was, so the
 same batch is read again next round (writes are idempotent); nothing is skipped. A row that cannot even be
 parsed is logged and passed over, so it cannot block the rows after it.
+
+Throughput: after a full batch the next one is read in the background (from the last key of the batch
+being written) while the current batch is converted and written, so gRPC streaming and DuckDB work
+overlap. A prefetched batch is used only if it starts exactly at the stored cursor; otherwise (a failed
+write, a store rebuilt from scratch) it is dropped and read again. The stream is consumed on the calling
+thread (gRPC's single-threaded unary-stream mode), which roughly doubles the rows per second it delivers.
 """
 
 import logging
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import grpc
+import grpc.experimental
 
 from sut.protos import ingestion_pb2, ingestion_pb2_grpc
 
@@ -54,10 +62,13 @@ class Poller:
             options=[
                 ("grpc.enable_http_proxy", 0),
                 ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+                (grpc.experimental.ChannelOptions.SingleThreadedUnaryStream, 1),
             ],
         )
         self._stub = ingestion_pb2_grpc.InternalIngestionServiceStub(self._channel)
         self._thread = threading.Thread(target=self._run, name="span-poller", daemon=True)
+        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="span-prefetch")
+        self._prefetched: tuple[bytes, Future] | None = None
         self._last_error: str | None = None
         self._last_error_logged = 0.0
 
@@ -68,6 +79,7 @@ class Poller:
         self._stop.set()
         self._channel.close()  # cancels a ReadSpans in flight
         self._thread.join(timeout=timeout_s)
+        self._reader.shutdown(wait=False, cancel_futures=True)
 
     def poll_once(self) -> int:
         """Read and store one batch; returns the number of rows read."""
@@ -75,16 +87,37 @@ class Poller:
             log.warning("span store %s is new: reading every span from ingestion again", self.span_store.path)
             save_cursor(self.db, b"")
         cursor = load_cursor(self.db)
-        request = ingestion_pb2.ReadSpansRequest(start_key_ulid=cursor, batch_size=self.batch_size)
-        messages = list(self._stub.ReadSpans(request, timeout=READ_TIMEOUT_S))
+        messages = self._take_prefetched(cursor)
+        if not messages:
+            messages = self._read(cursor)
         if not messages:
             return 0
+        if len(messages) >= self.batch_size:
+            self._prefetch(messages[-1].key_ulid)
         spans, patches, rejected = span_convert.convert_rows(messages)
         for key, reason in rejected:
             log.error("span %s from ingestion cannot be parsed and is skipped: %s", key.hex(), reason)
         self.spans_written += self.span_store.write_batch(spans, patches)
         save_cursor(self.db, messages[-1].key_ulid)
         return len(messages)
+
+    def _read(self, cursor: bytes) -> list:
+        request = ingestion_pb2.ReadSpansRequest(start_key_ulid=cursor, batch_size=self.batch_size)
+        return list(self._stub.ReadSpans(request, timeout=READ_TIMEOUT_S))
+
+    def _prefetch(self, cursor: bytes) -> None:
+        """Start reading the batch after ``cursor`` in the background."""
+        self._prefetched = (cursor, self._reader.submit(self._read, cursor))
+
+    def _take_prefetched(self, cursor: bytes) -> list:
+        """The prefetched batch if it starts at ``cursor`` and was read without error, else ``[]``."""
+        prefetched, self._prefetched = self._prefetched, None
+        if prefetched is None or prefetched[0] != cursor:
+            return []
+        try:
+            return prefetched[1].result(timeout=READ_TIMEOUT_S)
+        except Exception:  # noqa: BLE001 - the caller simply reads the batch again
+            return []
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -78,6 +78,14 @@ class Settings:
     duckdb_idle_close_s: float
     duckdb_lock_wait_s: float
     sqlite_busy_timeout_s: float
+    openai_base_url: str
+    anthropic_base_url: str
+    gemini_base_url: str
+    openai_api_key: str
+    anthropic_api_key: str
+    gemini_api_key: str
+    llm_timeout_s: float
+    model_cache_ttl_s: float
     ready_file: str | None
     defects: str
 
@@ -104,6 +112,16 @@ def build_parser() -> EnvDefaultsParser:
         help="how long to retry opening the span store while another process holds it")
     add("--sqlite-busy-timeout-s", default=5.0, type=non_negative_float,
         help="how long a SQLite write waits for a held lock before answering 503")
+    # LLM playground (contract A2, policies B16, B17): provider APIs, their keys, upstream timeout, model cache
+    add("--openai-base-url", default="https://api.openai.com/v1", help="OpenAI API base URL")
+    add("--anthropic-base-url", default="https://api.anthropic.com/v1", help="Anthropic API base URL")
+    add("--gemini-base-url", default="https://generativelanguage.googleapis.com/v1beta", help="Gemini API base URL")
+    add("--openai-api-key", default="", help="OpenAI API key (prefer the env variable); empty = not configured")
+    add("--anthropic-api-key", default="", help="Anthropic API key (prefer the env variable)")
+    add("--gemini-api-key", default="", help="Gemini API key (prefer the env variable)")
+    add("--llm-timeout-s", default=30.0, type=positive_float, help="a provider call taking longer answers 504")
+    add("--model-cache-ttl-s", default=900.0, type=non_negative_float,
+        help="how long a provider's model list is served from memory (0 = always ask the provider)")
     add("--ready-file", default=None, help="JSON file written once HTTP and gRPC listen")
     add("--defects", default="", help="comma-separated seeded defects to switch on (python -m sut.defects)")
     return parser

@@ -42,6 +42,8 @@ JUNJO_JSON_COLUMNS = {
     "junjo_wf_graph_structure": ("junjo.workflow.graph_structure", "junjo.workflow.execution_graph_snapshot"),
 }
 WORKFLOW_SPAN_TYPES = {"workflow", "subflow"}
+NO_JUNJO_COLUMNS = dict.fromkeys(JUNJO_STRING_COLUMNS)
+NO_JUNJO_JSON_COLUMNS = dict.fromkeys(JUNJO_JSON_COLUMNS)
 
 
 def _finite(number: float):
@@ -102,6 +104,17 @@ def strict_json_text(value) -> str | None:
     return dumps(value)
 
 
+def micros(nanos: int) -> int:
+    """Nanoseconds since the epoch → whole microseconds, cut (never rounded: a time must not move forward)."""
+    return nanos // 1000
+
+
+def patch_id(trace_id: str, span_id: str, event_index: int) -> str:
+    """The id of the state patch of one ``set_state`` event: derived from the span and the event's place in
+    it, so a span sent twice yields the same ids and its patches are stored once (policy B12)."""
+    return str(uuid.uuid5(PATCH_NAMESPACE, f"{trace_id}/{span_id}/{event_index}"))
+
+
 def _first(attributes: dict, names: tuple[str, ...]):
     for name in names:
         if name in attributes:
@@ -126,8 +139,13 @@ def convert_span(span: trace_pb2.Span, service: str) -> tuple[SpanRow, list[Patc
     trace_id = span.trace_id.hex()
     span_id = span.span_id.hex()
     attributes = key_values(span.attributes)
-    junjo = {column: _text(_first(attributes, names)) for column, names in JUNJO_STRING_COLUMNS.items()}
-    junjo_json = {column: strict_json_text(_first(attributes, names)) for column, names in JUNJO_JSON_COLUMNS.items()}
+    if any(key.startswith("junjo.") for key in attributes):
+        junjo = {column: _text(_first(attributes, names)) for column, names in JUNJO_STRING_COLUMNS.items()}
+        junjo_json = {
+            column: strict_json_text(_first(attributes, names)) for column, names in JUNJO_JSON_COLUMNS.items()
+        }
+    else:  # the common case of plain spans: no lookups needed
+        junjo, junjo_json = NO_JUNJO_COLUMNS, NO_JUNJO_JSON_COLUMNS
     events = [
         {"name": event.name, "timeUnixNano": event.time_unix_nano, "attributes": key_values(event.attributes)}
         for event in span.events
@@ -149,13 +167,13 @@ def convert_span(span: trace_pb2.Span, service: str) -> tuple[SpanRow, list[Patc
         service_name=service,
         name=span.name,
         kind=KIND_NAMES.get(span.kind, "UNSPECIFIED"),
-        start_time=span.start_time_unix_nano // 1000,
-        end_time=span.end_time_unix_nano // 1000,
+        start_time=micros(span.start_time_unix_nano),
+        end_time=micros(span.end_time_unix_nano),
         status_code=str(int(span.status.code)),
         status_message=span.status.message,
         attributes_json=dumps(attributes),
-        events_json=dumps(events),
-        links_json=dumps(links),
+        events_json=dumps(events) if events else "[]",
+        links_json=dumps(links) if links else "[]",
         trace_flags=span.flags,
         trace_state=span.trace_state,
         **junjo,
@@ -164,13 +182,13 @@ def convert_span(span: trace_pb2.Span, service: str) -> tuple[SpanRow, list[Patc
     workflow_id = junjo["junjo_id"] if junjo["junjo_span_type"] in WORKFLOW_SPAN_TYPES else junjo["junjo_parent_id"]
     patches = [
         PatchRow(
-            patch_id=str(uuid.uuid5(PATCH_NAMESPACE, f"{trace_id}/{span_id}/{index}")),
+            patch_id=patch_id(trace_id, span_id, index),
             service_name=service,
             trace_id=trace_id,
             span_id=span_id,
             workflow_id=workflow_id,
             node_id=junjo["junjo_id"],
-            event_time=event["timeUnixNano"] // 1000,
+            event_time=micros(event["timeUnixNano"]),
             patch_json=strict_json_text(event["attributes"].get("junjo.state_json_patch")),
             patch_store_id=_text(event["attributes"].get("junjo.store.id")),
         )

@@ -3,10 +3,15 @@
 Every read-then-write transaction starts with ``BEGIN IMMEDIATE`` (in WAL mode a deferred transaction that
 reads and then writes fails at once with SQLITE_BUSY_SNAPSHOT). A lock held by someone else longer than the
 busy timeout surfaces as :class:`DatabaseBusy`, which the HTTP layer answers with 503 (policy B18).
+
+Writers of this process queue on a lock of their own, so only the first of them polls SQLite's busy handler
+(which sleeps up to 100 ms between tries, and lets a crowd of writers starve each other) while the others are
+woken in turn the moment it is done; the whole wait of a writer is bounded by the busy timeout.
 """
 
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -62,6 +67,7 @@ class SqliteStore:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._writer = threading.Lock()  # one writer of this process at a time (SQLite allows one anyway)
 
     def initialise(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -95,10 +101,14 @@ class SqliteStore:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """``BEGIN IMMEDIATE`` … ``COMMIT``; rolled back if the block raises."""
+        """``BEGIN IMMEDIATE`` … ``COMMIT``; rolled back if the block raises. Raises :class:`DatabaseBusy`
+        when the write lock cannot be had within the busy timeout."""
         conn = self._connection()
+        deadline = time.monotonic() + self.busy_timeout_s
+        if not self._writer.acquire(timeout=self.busy_timeout_s):
+            raise DatabaseBusy("database is locked: writers of this process queued past the busy timeout")
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            self.begin_immediate(conn, deadline)
             try:
                 yield conn
                 conn.execute("COMMIT")
@@ -110,6 +120,13 @@ class SqliteStore:
             if _is_busy(error):
                 raise DatabaseBusy(str(error)) from error
             raise
+        finally:
+            self._writer.release()
+
+    def begin_immediate(self, conn: sqlite3.Connection, deadline: float) -> None:
+        """Take SQLite's write lock, waiting for another process's writer until ``deadline`` at most."""
+        conn.execute(f"PRAGMA busy_timeout = {max(0, int((deadline - time.monotonic()) * 1000))}")
+        conn.execute("BEGIN IMMEDIATE")
 
     def close(self) -> None:
         with self._lock:

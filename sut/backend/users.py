@@ -40,6 +40,11 @@ def _user(row: sqlite3.Row) -> User:
     return User(row["id"], row["email"], bool(row["is_active"]), row["created_at"], row["updated_at"])
 
 
+def password_too_long(password: str) -> bool:
+    """bcrypt takes at most 72 bytes (bcrypt 5 raises past that): longer passwords are refused with a 422."""
+    return len(password.encode("utf-8")) > BCRYPT_MAX_BYTES
+
+
 def hash_password(password: str, rounds: int) -> str:
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds)).decode("ascii")
 
@@ -111,11 +116,18 @@ def get_user(db: SqliteStore, user_id: int) -> User | None:
 
 
 def delete_user(db: SqliteStore, user_id: int) -> bool:
-    """Delete the account and its sessions; False if there is no such account."""
+    """Delete the account, its sessions and its API keys (a removed user's keys must stop working, and
+    nobody else could see or delete them); False if there is no such account."""
     with db.transaction() as conn:
         deleted = conn.execute("DELETE FROM users WHERE id = ?", (user_id,)).rowcount
         conn.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
+        conn.execute("DELETE FROM api_keys WHERE user_id = ?", (user_id,))
     return deleted > 0
+
+
+def signed_in_profile(db: SqliteStore, user: User) -> dict:
+    """What ``GET /auth-test`` tells the signed-in user about themselves (an explicit field list)."""
+    return {"user_email": user.email}
 
 
 def authenticate(db: SqliteStore, email: str, password: str, rounds: int) -> User | None:

@@ -8,7 +8,7 @@ spans, and a reader polling right after the acknowledgement does not find them y
 
 PROCESS = "ingestion"
 POLICY = "B11"
-CAUGHT_BY: list[str] = []
+CAUGHT_BY = ["Acknowledged Spans Survive A Kill Of Ingestion During A Sustained Send"]
 
 FLUSH_INTERVAL_S = 1.0
 

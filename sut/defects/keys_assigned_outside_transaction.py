@@ -10,7 +10,7 @@ poller runs.
 
 PROCESS = "ingestion"
 POLICY = "B11"
-CAUGHT_BY: list[str] = []
+CAUGHT_BY = ["Thousands Of Concurrent Single-Span Exports Are Each Stored Once"]
 
 
 def apply() -> None:

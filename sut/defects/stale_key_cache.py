@@ -8,7 +8,7 @@ ingestion within a bounded time, 5 s for the reference target).
 
 PROCESS = "ingestion"
 POLICY = "B8"
-CAUGHT_BY: list[str] = []
+CAUGHT_BY = ["A Deleted API Key Stops Working On Ingestion"]
 
 CACHE_TTL_S = 3600.0
 

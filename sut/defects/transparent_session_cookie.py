@@ -7,7 +7,7 @@ session data to whoever sees the cookie. Breaks policy B3 (the session cookie is
 
 PROCESS = "backend"
 POLICY = "B3"
-CAUGHT_BY: list[str] = []  # claimed by the authorization suite (issue 3)
+CAUGHT_BY = ["The Session Cookie Is Opaque And Locked Down"]
 
 
 def apply():

@@ -7,8 +7,8 @@ outcomes form the detection matrix (``results/detection.html``).
 """
 
 import pytest
-
 from robot_runs import run_tests
+
 from sut.defects import catalogue
 
 DEFECTS = catalogue()

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import requests
 from robot.api import SkipExecution
-
 from TargetControl import TargetControl
+
 from target.ports import free_ports
 
 PROFILE = {"name": "reference", "kind": "embedded", "disposable": True,

@@ -8,9 +8,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from backend_harness import ADMIN, PASSWORD, REPO, BackendProcess, race_first_user, user_count
+
 from sut.defects import catalogue
 
 DEFECT_ARGS = {
+    "paging_in_application": [],  # these three: tests/sut/backend/test_backend_performance_defects.py
+    "trace_spans_fetched_one_by_one": [],
+    "long_attributes_truncated": [],
     "unsigned_session_cookie": [],
     "transparent_session_cookie": [],
     "signout_keeps_session": [],
@@ -18,7 +22,20 @@ DEFECT_ARGS = {
     "racy_first_user": [],
     "unprotected_services_endpoint": [],
     "no_signin_throttle": ["--signin-max-failures", "2"],
+    "span_lookup_by_string_formatting": [],
+    "api_key_lookup_by_string_formatting": [],
+    "key_deletion_by_string_formatting": [],
+    "user_insert_by_string_formatting": [],
+    "spans_served_as_html": [],
+    "key_names_html_escaped": [],
+    "delete_any_users_key": [],
+    "overlong_password_server_error": [],
+    "signed_in_user_row_leaks_hash": [],
 }
+
+
+STARTING_AT_ONCE = 4
+STARTUP_TIMEOUT_S = 60.0  # generous: other work may share the machine's 2 cores
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +43,8 @@ def defective(tmp_path_factory):
     """One backend per defect, started in parallel."""
     root = tmp_path_factory.mktemp("defects")
     processes = {name: BackendProcess(root / name, ["--defects", name, *args]) for name, args in DEFECT_ARGS.items()}
-    with ThreadPoolExecutor(len(processes)) as pool:
-        list(pool.map(lambda process: process.start(), processes.values()))
+    with ThreadPoolExecutor(STARTING_AT_ONCE) as pool:  # a dozen at once overload 2 cores past the ready timeout
+        list(pool.map(lambda process: process.start(timeout_s=STARTUP_TIMEOUT_S), processes.values()))
     yield processes
     with ThreadPoolExecutor(len(processes)) as pool:
         list(pool.map(lambda process: process.stop(), processes.values()))
@@ -39,8 +56,10 @@ def admin_session(backend):
 
 
 def test_every_backend_defect_is_catalogued_and_tested():
+    from test_backend_fault_defects import TESTED_HERE as FAULT_DEFECTS  # error-recovery and cache defects
+
     backend_defects = {name for name, module in catalogue().items() if module.PROCESS == "backend"}
-    assert backend_defects == set(DEFECT_ARGS)
+    assert backend_defects == set(DEFECT_ARGS) | FAULT_DEFECTS
     for name in backend_defects:
         module = catalogue()[name]
         assert module.__doc__.strip().splitlines()[0], name
@@ -105,3 +124,84 @@ def test_no_signin_throttle(defective):
     wrong = {"email": ADMIN, "password": "wrong password"}
     assert [backend.anonymous("POST", "/sign-in", json=wrong).status_code for _ in range(5)] == [401] * 5
     backend.sign_in(ADMIN)
+
+
+# ---- defects of the security suites (issue 3) ------------------------------------------------------------
+
+OBS = "/api/v1/observability"
+
+
+def test_span_lookup_by_string_formatting(defective):
+    backend = defective["span_lookup_by_string_formatting"]
+    session = admin_session(backend)
+    assert session.get(backend.url(f"{OBS}/traces/abc'/spans"), timeout=10).status_code == 500
+    session.close()  # the server drops the connection after a 500
+    assert session.get(backend.url(f"{OBS}/traces/x' OR '1'='1/spans"), timeout=10).status_code == 200
+
+
+def test_api_key_lookup_by_string_formatting(defective):
+    import grpc
+
+    from sut.protos import ingestion_pb2, ingestion_pb2_grpc
+
+    backend = defective["api_key_lookup_by_string_formatting"]
+    session = admin_session(backend)
+    assert session.post(backend.url("/api_keys"), json={"name": "k"}, timeout=10).status_code == 201
+    with grpc.insecure_channel(f"127.0.0.1:{backend.auth_port}", options=[("grpc.enable_http_proxy", 0)]) as channel:
+        stub = ingestion_pb2_grpc.InternalAuthServiceStub(channel)
+        assert stub.ValidateApiKey(ingestion_pb2.ValidateApiKeyRequest(api_key="' OR '1'='1"), timeout=10).is_valid
+        with pytest.raises(grpc.RpcError) as refused:
+            stub.ValidateApiKey(ingestion_pb2.ValidateApiKeyRequest(api_key="'; DROP TABLE api_keys; --"), timeout=10)
+    assert refused.value.code() == grpc.StatusCode.UNAVAILABLE
+
+
+def test_key_deletion_by_string_formatting(defective):
+    backend = defective["key_deletion_by_string_formatting"]
+    session = admin_session(backend)
+    for name in ("a", "b"):
+        assert session.post(backend.url("/api_keys"), json={"name": name}, timeout=10).status_code == 201
+    assert session.delete(backend.url("/api_keys/' OR '1'='1"), timeout=10).status_code == 204
+    assert session.get(backend.url("/api_keys"), timeout=10).json() == []
+
+
+def test_user_insert_by_string_formatting(defective):
+    backend = defective["user_insert_by_string_formatting"]
+    session = admin_session(backend)
+    assert session.post(backend.url("/users"), json={"email": "o'brien@example.com", "password": PASSWORD},
+                        timeout=10).status_code == 500
+    session.close()  # the server drops the connection after a 500
+    backend.create_user(session, "x'||'y@example.com")
+    assert "xy@example.com" in [user["email"] for user in session.get(backend.url("/users"), timeout=10).json()]
+
+
+def test_spans_served_as_html(defective):
+    backend = defective["spans_served_as_html"]
+    answer = admin_session(backend).get(backend.url(f"{OBS}/traces/{'0' * 32}/spans"), timeout=10)
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/html")
+
+
+def test_key_names_html_escaped(defective):
+    backend = defective["key_names_html_escaped"]
+    answer = admin_session(backend).post(backend.url("/api_keys"), json={"name": "<b>'"}, timeout=10)
+    assert answer.status_code == 201 and answer.json()["name"] == "&lt;b&gt;&#x27;"
+
+
+def test_delete_any_users_key(defective):
+    backend = defective["delete_any_users_key"]
+    admin = admin_session(backend)
+    backend.create_user(admin, "other@example.com")
+    key_id = backend.sign_in("other@example.com").post(backend.url("/api_keys"), json={"name": "theirs"}, timeout=10)
+    assert admin.delete(backend.url(f"/api_keys/{key_id.json()['id']}"), timeout=10).status_code == 204
+
+
+def test_overlong_password_server_error(defective):
+    backend = defective["overlong_password_server_error"]
+    admin = admin_session(backend)
+    answer = admin.post(backend.url("/users"), json={"email": "long@example.com", "password": "€" * 25}, timeout=10)
+    assert answer.status_code == 500
+
+
+def test_signed_in_user_row_leaks_hash(defective):
+    backend = defective["signed_in_user_row_leaks_hash"]
+    body = admin_session(backend).get(backend.url("/auth-test"), timeout=10).json()
+    assert body["user_email"] == ADMIN and body["password_hash"].startswith("$2b$")

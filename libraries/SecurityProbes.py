@@ -1,0 +1,101 @@
+"""Keywords that look at what the target gives away: cookies, password hashes, unguarded OTLP services."""
+
+from robot.api import logger
+from robot.api.deco import keyword, library
+from robot.api.types import Secret
+
+from api_client.client import ApiResponse
+from masking import mask, reveal
+from security_probes import cookie_attributes, leaks, otlp_services
+
+
+@library(scope="GLOBAL", auto_keywords=False)
+class SecurityProbes:
+    """Checks that never put a secret in the log: cookie values, API keys and password hashes are judged
+    here and only described (kind, length, first characters) in messages."""
+
+    def __init__(self):
+        self._otlp_address = ""
+
+    @keyword("Session Cookie Attributes")
+    def session_cookie_attributes(self, response: ApiResponse, policy: str = "B3") -> dict:
+        """The attributes of the session cookie ``response`` set (``httponly``, ``samesite``, ``path``,
+        ``max-age``, ``secure`` …; names lower-cased, flags ``True``), without its value.
+
+        Fails, naming ``policy``, when the response set no cookie.
+        """
+        if response.set_cookie is None:
+            raise AssertionError(f"{policy}: {response} set no cookie")
+        name, attributes = cookie_attributes.parse_set_cookie(reveal(response.set_cookie))
+        logger.info(f"{response} set cookie {name!r} with attributes {attributes}")
+        return dict(attributes, name=name)
+
+    @keyword("Session Cookie Should Reveal Nothing")
+    def session_cookie_should_reveal_nothing(self, response: ApiResponse, email: str, user_id=None,
+                                             policy: str = "B3"):
+        """Fail, naming ``policy``, when the session cookie set by ``response`` shows ``email`` (or its
+        local part) or ``user_id`` or named session fields, raw or base64-decoded."""
+        value = cookie_attributes.cookie_value(reveal(response.set_cookie))
+        local_part = email.split("@", 1)[0] if len(email.split("@", 1)[0]) >= 4 else ""
+        facts = {"email": email, "email's local part": local_part}
+        found = cookie_attributes.revelations(value, facts, user_id)
+        if found:
+            raise AssertionError(f"{policy}: the session cookie ({mask(value)}) is readable: decoding it reveals "
+                                 f"{', '.join(found)}")
+        logger.info(f"The session cookie ({mask(value)}) reveals neither {email} nor session fields when decoded")
+
+    @keyword("Response Should Reveal No Password Hash")
+    def response_should_reveal_no_password_hash(self, response: ApiResponse, policy: str = "A2"):
+        """Fail, naming ``policy``, when the body of ``response`` holds a password hash (bcrypt, argon2,
+        scrypt, pbkdf2, sha-crypt) or a JSON field named like ``password``. Hashes are never shown."""
+        found = leaks.password_leaks(response.text)
+        if found:
+            raise AssertionError(f"{policy}: {response} reveals {', '.join(found)}; responses must never carry "
+                                 f"a password or its hash")
+
+    @keyword("Response Should Be Served As JSON")
+    def response_should_be_served_as_json(self, response: ApiResponse, policy: str = "B10"):
+        """Fail, naming ``policy``, unless ``response`` carries ``Content-Type: application/json`` and
+        ``X-Content-Type-Options: nosniff`` (a browser then never renders its body as HTML)."""
+        headers = {name.lower(): value for name, value in response.headers.items()}
+        content_type = headers.get("content-type", "<none>")
+        problems = []
+        if content_type.split(";", 1)[0].strip().lower() != "application/json":
+            problems.append(f"Content-Type {content_type!r}")
+        if headers.get("x-content-type-options", "").strip().lower() != "nosniff":
+            problems.append(f"X-Content-Type-Options {headers.get('x-content-type-options', '<none>')!r}")
+        if problems:
+            raise AssertionError(f"{policy}: {response} answered with {' and '.join(problems)}; JSON must be "
+                                 f"served as application/json with nosniff")
+
+    @keyword("Set OTLP Address")
+    def set_otlp_address(self, address: str):
+        """Send later OTLP probes to ``address`` (``host:port``)."""
+        self._otlp_address = address
+
+    @keyword("Export To OTLP Service")
+    def export_to_otlp_service(self, service: str, api_key: "str | Secret | None" = None,
+                               client_service: str = "key-check-probe") -> dict:
+        """Call ``<service>/Export`` (``service`` is the full gRPC name, e.g.
+        ``opentelemetry.proto.collector.logs.v1.LogsService``) with a one-item request and ``api_key``
+        in the ``x-junjo-api-key`` metadata (none when ``None``). Returns ``{code, details}``; the key is
+        logged masked."""
+        plain = reveal(api_key)
+        payload = otlp_services.probe_request(service, client_service)
+        outcome = otlp_services.export(self._otlp_address, service, payload, plain)
+        if plain:
+            outcome["details"] = outcome["details"].replace(plain, mask(plain))
+        shown = "no key" if plain is None else f"key {mask(plain)}"
+        logger.info(f"{service}/Export with {shown}: {outcome['code']} {outcome['details']}".rstrip())
+        return outcome
+
+    @keyword("Variants Of API Key")
+    def variants_of_api_key(self, api_key: "str | Secret") -> dict:
+        """Wrong keys derived from a valid one, by label, as ``Secret`` values: one character changed, one
+        character more, one character less, other letter case, repeated to 4096 characters."""
+        key = reveal(api_key)
+        changed = key[:-1] + ("A" if key[-1] != "A" else "B")
+        variants = {"one character changed": changed, "one character more": key + key[0],
+                    "one character less": key[:-1], "other letter case": key.swapcase(),
+                    "repeated to 4096 characters": (key * (4096 // len(key) + 1))[:4096]}
+        return {label: Secret(value) for label, value in variants.items() if value != key}

@@ -1,0 +1,1 @@
+"""Mechanics of the fake LLM provider: provider-shaped bodies, scripted behaviours, the loopback server."""

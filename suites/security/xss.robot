@@ -1,0 +1,56 @@
+*** Settings ***
+Documentation    Plan 1.2 — XSS protection.
+...
+...              The studio shows key names, user emails and span data in a browser. Markup stored there must
+...              come back as data: a JSON string, byte for byte what was sent, in a response served as
+...              ``application/json`` with ``X-Content-Type-Options: nosniff`` so no browser renders it as
+...              HTML (B10). "Sanitising" on input is a failure too: what a user typed must not change.
+
+Resource         ../../resources/target.resource
+Resource         ../../resources/security.resource
+
+Suite Setup      Start Target Under Test
+
+Test Tags        priority:low    policy:b10
+
+
+*** Test Cases ***
+Markup In API Key Names Is Stored And Returned Byte For Byte
+    [Documentation]    ``<script>alert('xss')</script>`` and other markup as key names: the create answer, the
+    ...    key list and the database all hold each name exactly as sent, and the answers are JSON with nosniff.
+    [Tags]    plan:test_api_key_name_xss
+    @{markups} =    Hostile Strings    markup
+    FOR    ${markup}    IN    @{markups}
+        Run Keyword And Continue On Failure    Key Name Should Come Back Byte For Byte    ${markup}
+    END
+
+Markup In Span And Event Attributes Is Returned As Escaped JSON
+    [Documentation]    Span attributes are rendered by the studio's trace view. A span whose attributes, event
+    ...    attributes, name and status message carry ``<img src=x onerror=alert(1)>`` and friends is read
+    ...    back through the trace and span endpoints as JSON with nosniff, every value byte for byte, and is
+    ...    stored so in the span store.
+    [Tags]    plan:test_span_attributes_xss
+    @{markups} =    Hostile Strings    markup
+    ${span} =    Span With Markup Everywhere    ${markups}
+    ${key} =    Create API Key    xss-spans    by=admin
+    Spans Should Be Accepted    ${span}    api_key=${key}[key]
+    Spans Should Become Queryable    ${{ [$span] }}
+    ${trace} =    Call API    GET    /api/v1/observability/traces/${span}[trace_id]/spans    by=admin
+    Returned Span Should Match The Sent One    ${trace}    ${span}
+    ${one} =    Call API    GET    /api/v1/observability/traces/${span}[trace_id]/spans/${span}[span_id]    by=admin
+    Returned Span Should Match The Sent One    ${one}    ${span}
+    Stored Span Should Match The Sent One    ${span}
+
+Markup Characters In User Emails Come Back Byte For Byte
+    [Documentation]    User fields reach the browser too. Addresses may legally hold ``'``, ``&``, ``=``, ``{`` and
+    ...    backticks: such users are created, listed as JSON with nosniff and stored byte for byte. Markup that
+    ...    is no address (``<script>…@…``) is refused with 422 and stored nowhere.
+    [Tags]    plan:1.2
+    @{valid} =    Hostile Strings    email markup
+    FOR    ${template}    IN    @{valid}
+        Run Keyword And Continue On Failure    User With Markup In Email Should Come Back Byte For Byte    ${template}
+    END
+    @{invalid} =    Hostile Strings    email script
+    FOR    ${email}    IN    @{invalid}
+        Run Keyword And Continue On Failure    Markup That Is No Address Should Be Refused    ${email}
+    END

@@ -1,0 +1,24 @@
+"""Span lists are paged in the application: every matching span is read, then the page is sliced out.
+
+Models a repository whose query has no ``LIMIT``/``OFFSET`` (or an ORM whose slicing happens after the
+fetch): each page of 100 reads and converts every span of the service, so paging gets slower as the
+service grows — 10,000 spans make every page take as long as reading them all. Answers stay right.
+Breaks policy B15 (pages of 100 over 10,000 spans, each in < 50 ms).
+"""
+
+PROCESS = "backend"
+POLICY = "B15"
+CAUGHT_BY = ["10,000 Spans Are Paged By 100 With Every Page Within 50 ms, None Missing Or Repeated"]
+
+
+def apply() -> None:
+    """Make ``SpanStore.find_spans`` fetch without a limit and slice the page in Python."""
+    from sut.backend import span_store
+
+    find_spans = span_store.SpanStore.find_spans
+
+    def sliced(self, *, limit=None, offset=0, **criteria):
+        rows = find_spans(self, **criteria)
+        return rows if limit is None else rows[offset:offset + limit]
+
+    span_store.SpanStore.find_spans = sliced
