@@ -73,21 +73,37 @@ class Concurrency:
         then its arguments (``name=value`` strings are named arguments, as in Robot). Returns the outcomes in
         call order; each outcome's ``item`` is its call.
 
-        | VAR    @{delete}    Delete API Key    ${id}    by=admin
-        | VAR    @{read}    List API Keys    by=admin
+        | VAR    @{delete} =    Delete API Key    ${id}    by=admin
+        | VAR    @{read} =    List API Keys    by=admin
         | ${outcomes} =    Run Keywords Concurrently    ${{ [$delete, $delete, $read] }}
         """
+        return self.run_keywords_in_concurrent_sequences([[call] for call in calls])
+
+    @keyword("Run Keywords In Concurrent Sequences")
+    def run_keywords_in_concurrent_sequences(self, sequences: list) -> list:
+        """One thread per sequence, all started at the same instant; each thread makes the keyword calls of
+        its sequence one after another. A call is a list as in `Run Keywords Concurrently`. Models clients
+        doing different things at the same time (one deleting, others reading). Returns the outcomes ordered
+        by sequence, then position; each outcome's ``item`` is its call.
+
+        | ${outcomes} =    Run Keywords In Concurrent Sequences    ${{ [$deletions, $deletions, $listings] }}
+        """
         libraries = self._libraries()
-        bound = []
-        for index, call in enumerate(calls):
-            method = find_keyword(libraries, call[0])
-            positional, named = split_named(method, list(call[1:]))
-            bound.append([bind(method, index, (), positional, named)])
-        return self._report(run_sequences(bound), "keyword calls", [list(call) for call in calls])
+        bound, items = [], []
+        for sequence in sequences:
+            calls = []
+            for call in sequence:
+                method = find_keyword(libraries, call[0])
+                positional, named = split_named(method, list(call[1:]))
+                calls.append(bind(method, len(items), (), positional, named))
+                items.append(list(call))
+            bound.append(calls)
+        return self._report(run_sequences(bound), "keyword calls", items)
 
     @keyword("Outcomes Of Keyword")
     def outcomes_of_keyword(self, outcomes: list, name: str) -> list:
-        """The outcomes of `Run Keywords Concurrently` whose call was keyword ``name``."""
+        """The outcomes of `Run Keywords Concurrently` (or `Run Keywords In Concurrent Sequences`) whose call was
+        keyword ``name``."""
         return [o for o in outcomes if o.item and normalise(str(o.item[0])) == normalise(name)]
 
     @keyword("Run Keyword In Concurrent Sequences")
@@ -246,8 +262,8 @@ class Concurrency:
         shown = [DotDict(index=o.index, sequence=o.sequence, position=o.position, item=items[o.index],
                          ok=o.ok, result=o.result, error=error_text(o.error), elapsed_ms=round(o.elapsed_ms, 3),
                          started_ms=round((o.started - origin) * 1000, 3)) for o in outcomes]
-        statuses = [status_of(o.result) for o in outcomes if o.ok]
-        status_part = f"; statuses {count_text(statuses)}" if any(s is not None for s in statuses) else ""
+        statuses = [status for status in (status_of(o.result) for o in outcomes if o.ok) if status is not None]
+        status_part = f"; HTTP statuses {count_text(statuses)}" if statuses else ""
         errors = "".join([f"\n  call {o.index}: {o.error}" for o in shown if not o.ok][:ERRORS_SHOWN])
         logger.info(f"{summary['calls']} × {name!r}: {summary['succeeded']} succeeded, {summary['failed']} failed"
                     f"{status_part}; latency min {summary['min_ms']:.1f} / median {summary['median_ms']:.1f} / "

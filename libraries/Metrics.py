@@ -5,7 +5,7 @@ import math
 import os
 import time
 
-from robot.api import SkipExecution, logger
+from robot.api import logger
 from robot.api.deco import keyword, library
 from robot.libraries.BuiltIn import BuiltIn
 from robot.utils import DotDict, timestr_to_secs
@@ -193,13 +193,14 @@ class Metrics:
     def memory_should_not_grow(self, memory: dict, limits_mib: dict, policy: str = ""):
         """Fail when a sampled process grew more than its limit (MiB) after the warm-up mark.
 
-        ``limits_mib`` maps process names to MiB (a ``*`` entry covers the others). Skips when nothing
-        was sampled (external target).
+        ``limits_mib`` maps process names to MiB (a ``*`` entry covers the others). When nothing was sampled
+        (an external target gives no process ids) the log says so and nothing is checked.
 
         | Memory Should Not Grow    ${memory}    ${MEMORY_GROWTH_LIMIT_MIB}    policy=B15
         """
         if not memory:
-            raise SkipExecution("the target's processes were not sampled (external target): memory growth unknown")
+            logger.warn("memory growth not checked: the target's processes were not sampled (external target)")
+            return
         grown = []
         for name, summary in memory.items():
             limit = limits_mib.get(name, limits_mib.get("*"))

@@ -25,11 +25,11 @@ Test Tags           priority:low    policy:B16
     [Setup]    Start Target With Fake LLM Provider    model-cache
     Set Fake Provider Models    openai    @{OLD_MODELS}
     Set Fake Provider Behaviour    openai    answer    delay=${UPSTREAM_DELAY_S}
-    ${cold} =    Read Model Lists Concurrently    ${CACHE_READERS}
+    ${cold} =    Read Model Lists Concurrently    cold_cache_readers    ${CACHE_READERS}
     Every Reader Should Have Got One Of The Lists    ${cold}    B16    ${OLD_MODELS}
     Fake Provider Should Have Received    openai    1
     ...    policy=B16: ${CACHE_READERS} concurrent readers of an uncached model list must cause one upstream call
-    ${warm} =    Read Model Lists Concurrently    ${CACHE_READERS}
+    ${warm} =    Read Model Lists Concurrently    warm_cache_readers    ${CACHE_READERS}
     Every Reader Should Have Got One Of The Lists    ${warm}    B16    ${OLD_MODELS}
     Fake Provider Should Have Received    openai    1
     ...    policy=B16: readers of a cached model list must not call the provider
@@ -43,7 +43,7 @@ An Expired Model List Is Refreshed By Exactly One Upstream Call Under Load
     The Model Cache Holds The Old List And The Provider Has A New One
     Set Fake Provider Behaviour    openai    answer    delay=${UPSTREAM_DELAY_S}
     Wait Until The Model List Has Expired    ${SHORT_MODEL_CACHE_TTL_S}
-    ${herd} =    Read Model Lists Concurrently    ${CACHE_READERS}
+    ${herd} =    Read Model Lists Concurrently    expired_cache_readers    ${CACHE_READERS}
     Every Reader Should Have Got One Of The Lists    ${herd}    B16    ${OLD_MODELS}    ${NEW_MODELS}
     Fake Provider Should Have Received    openai    2
     ...    policy=B16: when the cached list expires under load, exactly one upstream refresh may happen
@@ -60,7 +60,7 @@ Readers During A Model-List Refresh Get The Old Or The New List, Never An Error
     Set Fake Provider Behaviour    openai    hold
     Start Model-List Refresh In Background    openai
     Wait Until Keyword Succeeds    10s    0.05s    Fake Provider Should Have Received    openai    2
-    ${readers} =    Read Model Lists Concurrently    ${CACHE_READERS}
+    ${readers} =    Read Model Lists Concurrently    readers_during_refresh    ${CACHE_READERS}
     Release Held Fake Provider Requests
     Model-List Refresh Should Have Succeeded
     Every Reader Should Have Got One Of The Lists    ${readers}    B16    ${OLD_MODELS}    ${NEW_MODELS}

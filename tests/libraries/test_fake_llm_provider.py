@@ -6,10 +6,10 @@ import threading
 import time
 
 import pytest
+from FakeLlmProvider import FakeLlmProvider
 
 from fake_llm import formats
 from fake_llm.server import Behaviour, FakeProviderServer, route
-from FakeLlmProvider import FakeLlmProvider
 
 KEYS = {provider: f"secret-{provider}-0123456789" for provider in formats.PROVIDERS}
 

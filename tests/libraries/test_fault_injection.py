@@ -6,10 +6,10 @@ import subprocess
 import sys
 
 import duckdb
+import FaultInjection as FaultLibrary
 import pytest
 from robot.api import SkipExecution
 
-import FaultInjection as fault_library
 from faults import span_store_file
 from faults.sqlite_lock import SqliteWriteLock
 from faults.undo import Fault, UndoStack
@@ -60,7 +60,8 @@ def test_the_write_lock_lets_go_by_itself_after_its_time(sqlite_file):
 
 
 def opens_in_another_process(path) -> str:
-    code = f"import duckdb\ntry:\n    duckdb.connect({str(path)!r}).close(); print('opened')\nexcept Exception as e:\n    print(e)"
+    code = (f"import duckdb\ntry:\n    duckdb.connect({str(path)!r}).close(); print('opened')\n"
+            "except Exception as e:\n    print(e)")
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
 
 
@@ -134,19 +135,19 @@ def with_control(monkeypatch, description):
         def get_library_instance(self, name):
             return FakeControl(description)
 
-    monkeypatch.setattr(fault_library, "BuiltIn", FakeBuiltIn)
+    monkeypatch.setattr(FaultLibrary, "BuiltIn", FakeBuiltIn)
 
 
 def test_faults_are_refused_unless_the_target_is_disposable(monkeypatch, sqlite_file):
     with_control(monkeypatch, {"disposable": False, "sqlite_path": str(sqlite_file)})
     with pytest.raises(SkipExecution):
-        fault_library.FaultInjection().hold_sqlite_write_lock()
+        FaultLibrary.FaultInjection().hold_sqlite_write_lock()
 
 
 def test_undo_all_faults_releases_and_restores(monkeypatch, sqlite_file, duckdb_file):
     with_control(monkeypatch, {"disposable": True, "sqlite_path": str(sqlite_file), "duckdb_path": str(duckdb_file)})
     original = duckdb_file.read_bytes()
-    library = fault_library.FaultInjection()
+    library = FaultLibrary.FaultInjection()
     library.hold_sqlite_write_lock(max_seconds=30)
     library.corrupt_span_store_file("truncated")
     assert len(library.faults_in_effect()) == 2

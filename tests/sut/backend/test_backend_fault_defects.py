@@ -53,8 +53,8 @@ def defective(fake, tmp_path_factory):
                           f"--{provider}-api-key", fake.state.keys[provider]]
     processes = {name: BackendProcess(root / name, ["--defects", name, *provider_args, *args])
                  for name, args in {**LLM_DEFECTS, **STORAGE_DEFECTS}.items()}
-    with ThreadPoolExecutor(len(processes)) as pool:
-        list(pool.map(lambda process: process.start(), processes.values()))
+    with ThreadPoolExecutor(4) as pool:  # ten Python start-ups at once can take long on two busy cores
+        list(pool.map(lambda process: process.start(timeout_s=60), processes.values()))
     yield processes
     with ThreadPoolExecutor(len(processes)) as pool:
         list(pool.map(lambda process: process.stop(), processes.values()))

@@ -54,6 +54,9 @@ def test_openapi_lists_every_route(backend):
         ("GET", "/api/v1/observability/services/{service_name}/workflows"),
         ("GET", "/api/v1/observability/traces/{trace_id}/spans"),
         ("GET", "/api/v1/observability/traces/{trace_id}/spans/{span_id}"),
+        ("GET", "/llm/providers/{provider}/models"),
+        ("POST", "/llm/providers/{provider}/models/refresh"),
+        ("POST", "/llm/generate"),
     }
     assert operations == expected
 
