@@ -1,6 +1,12 @@
 """The target's DuckDB file from outside: hold it (DuckDB lets one process at a time use a file), damage it,
-hide it, and put it back exactly as it was."""
+hide it, and put it back exactly as it was.
 
+The path never goes missing, not even for a moment: a target that finds no file creates a new, empty store,
+which a non-atomic swap would then pull from under it. Files are swapped atomically (``renameat2`` with
+``RENAME_EXCHANGE`` on Linux) or replaced with ``os.replace``.
+"""
+
+import ctypes
 import os
 import shutil
 import time
@@ -33,8 +39,29 @@ def open_when_released(path: Path, wait_s: float) -> duckdb.DuckDBPyConnection:
             time.sleep(0.05)
 
 
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
 def _beside(path: Path, suffix: str) -> Path:
     return path.with_name(path.name + suffix)
+
+
+def _exchange(first: Path, second: Path) -> None:
+    """Swap two existing paths (files or directories) in one atomic step."""
+    if _libc.renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE) != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, f"cannot swap {first} and {second}: {os.strerror(error)}")
+
+
+def _put_back(source: Path, path: Path) -> None:
+    """Move ``source`` to ``path`` atomically, whatever is at ``path`` now (a file, a directory, nothing)."""
+    if path.is_dir():
+        _exchange(source, path)
+        _remove(source)
+    else:
+        os.replace(source, path)
 
 
 def _remove(path: Path) -> None:
@@ -58,8 +85,7 @@ def restore(path: Path) -> str:
     source = hidden if hidden.exists() else backup
     if not source.exists():
         return f"nothing to restore for {path.name}"
-    _remove(path)
-    os.replace(source, path)
+    _put_back(source, path)
     if source == backup:
         _remove(wal)
         if _beside(wal, BACKUP_SUFFIX).exists():
@@ -83,6 +109,8 @@ def corrupt(path: Path, how: str) -> str:
 def hide(path: Path) -> str:
     """Make ``path`` unreadable as a file, also for root: move the file aside and put an empty, inaccessible
     directory in its place (opening it fails with "Is a directory")."""
-    os.replace(path, _beside(path, HIDDEN_SUFFIX))
-    path.mkdir(mode=0)
+    directory = _beside(path, ".fault-directory")
+    directory.mkdir(mode=0)
+    _exchange(path, directory)  # the directory is at the path now, the file under the directory's name
+    os.replace(directory, _beside(path, HIDDEN_SUFFIX))
     return "moved aside, an inaccessible directory in its place"

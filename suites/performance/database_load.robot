@@ -1,17 +1,17 @@
 *** Settings ***
-Documentation       Plan 3.3 — the databases under load (B15).
+Documentation    Plan 3.3 — the databases under load (B15).
 ...
-...                 The databases are the bottleneck of most applications. Paging through 10,000 spans must stay
-...                 fast and exact, many writers at once must neither deadlock nor fail, and the API must keep its
-...                 99th-percentile latency under load without returning wrong data. Each test logs its figures as
-...                 a table and a plot, saves them in ``metrics.json`` and compares them with the baseline of the
-...                 target profile.
+...              The databases are the bottleneck of most applications. Paging through 10,000 spans must stay
+...              fast and exact, many writers at once must neither deadlock nor fail, and the API must keep its
+...              99th-percentile latency under load without returning wrong data. Each test logs its figures as
+...              a table and a plot, saves them in ``metrics.json`` and compares them with the baseline of the
+...              target profile.
 
-Resource            ../../resources/performance.resource
+Resource         ../../resources/performance.resource
 
-Suite Setup         Prepare Performance Suite
+Suite Setup      Prepare Performance Suite
 
-Test Tags           priority:medium    policy:B15
+Test Tags        priority:medium    policy:b15
 
 
 *** Test Cases ***
@@ -38,7 +38,7 @@ Test Tags           priority:medium    policy:B15
     ...    writers start together: half export ${BATCHES_PER_SPAN_WRITER} batches of spans each, half create an
     ...    API key each. Every write must succeed within its timeout — no deadlock, no "database is locked" —
     ...    and afterwards every span and every key must be stored exactly once (B15, B11).
-    [Tags]    plan:test_concurrent_database_writes    policy:B11
+    [Tags]    plan:test_concurrent_database_writes    policy:b11
     ${label} =    Unique Label    perf-writers
     ${calls} =    Concurrent Writer Calls    ${label}    ${CONCURRENT_WRITERS}
     ${outcomes} =    Run Keywords Concurrently    ${calls}
@@ -125,7 +125,9 @@ Every Created Key Should Be Listed Once
     [Arguments]    ${outcomes}
     ${created} =    Evaluate    [o.result for o in $outcomes if o.ok and "spans_per_s" not in o.result]
     ${listed} =    List API Keys    by=admin
-    ${copies_of} =    Evaluate    collections.Counter(k["id"] + " " + k["name"] for k in $listed)    modules=collections
+    ${copies_of} =    Evaluate
+    ...    collections.Counter(k["id"] + " " + k["name"] for k in $listed)
+    ...    modules=collections
     FOR    ${key}    IN    @{created}
         ${copies} =    Evaluate    $copies_of["${key}[id] ${key}[name]"]
         Should Be Equal As Integers    ${copies}    1

@@ -5,7 +5,7 @@ trace stays fast; the ``Span`` model only documents the shape in the OpenAPI doc
 """
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from .span_store import SPAN_COLUMNS, SpanStore
 
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 JSON_COLUMNS = (
     "attributes_json",
     "events_json",
@@ -59,13 +59,23 @@ def iso_utc(epoch_us: int) -> str:
     return (EPOCH + timedelta(microseconds=epoch_us)).isoformat(timespec="microseconds")
 
 
+# Most spans have no events, links or workflow state: their JSON text is one of these, parsed once here.
+_COMMON_JSON = {"[]": list, "{}": dict}
+_decode_json = json.JSONDecoder(parse_constant=str).decode
+
+
+def _json_value(text: str):
+    empty = _COMMON_JSON.get(text)
+    return empty() if empty else _decode_json(text)
+
+
 def span_json(row: tuple) -> dict:
-    span = dict(zip(SPAN_COLUMNS, row))
+    span = dict(zip(SPAN_COLUMNS, row, strict=False))
     span["start_time"] = iso_utc(span["start_time"])
     span["end_time"] = iso_utc(span["end_time"])
     for column in JSON_COLUMNS:
         if span[column] is not None:
-            span[column] = json.loads(span[column], parse_constant=str)
+            span[column] = _json_value(span[column])
     return span
 
 
