@@ -4,6 +4,7 @@ import argparse
 import json
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 
@@ -33,3 +34,17 @@ def write_ready_file(path: str | None, info: dict) -> None:
 def split_names(value: str) -> list[str]:
     """``"a, b,,c"`` → ``["a", "b", "c"]``."""
     return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+BACKGROUND_NICE = 10
+
+
+def lower_thread_priority(increment: int = BACKGROUND_NICE) -> None:
+    """Let the calling thread give way to the others when the CPU is busy (Linux: each thread has its own nice
+    value). For background work — draining the log into the span store — so it never delays acknowledgements
+    and queries; where that is not possible or not permitted, nothing changes."""
+    try:
+        thread = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, thread, os.getpriority(os.PRIO_PROCESS, thread) + increment)
+    except (AttributeError, OSError):
+        pass

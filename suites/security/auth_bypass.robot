@@ -14,13 +14,15 @@ Resource            ../../resources/auth_bypass.resource
 
 Suite Setup         Start Target Under Test
 
+Test Tags           priority:high
+
 
 *** Test Cases ***
 A Tampered Session Cookie Is Refused
     [Documentation]    A session cookie is the user's identity: if a changed or forged one were accepted, anyone
     ...    could pose as a signed-in user. Every kind of tampering must get 401, while the genuine cookie
     ...    keeps working (so the 401s prove the check, not a broken session).
-    [Tags]    plan:test_session_cookie_tampering    priority:high    policy:A3
+    [Tags]    plan:test_session_cookie_tampering    policy:A3
     [Setup]    Sign In Victim On Browser
     [Template]    Cookie Tampered By This Method Should Be Refused
     signature altered
@@ -37,7 +39,7 @@ An Expired Session Is Refused
     ...    ${SHORT_SESSION_LIFETIME_S} s, a copy of a session cookie replayed by another client (which, unlike
     ...    a browser, ignores the cookie's Max-Age) works at first and must be refused once the session is
     ...    older than its lifetime — not before, and no later than ${EXPIRY_TOLERANCE_S} s after.
-    [Tags]    plan:test_expired_session_rejection    priority:high    policy:B2    slow
+    [Tags]    plan:test_expired_session_rejection    policy:B2    slow
     [Setup]    Start Fresh Target    short-sessions    session_lifetime_s=${SHORT_SESSION_LIFETIME_S}
     Admin Should Be Signed In
     ${signed_in_at} =    Get Time    epoch
@@ -56,7 +58,7 @@ Brute Force With Invalid API Keys Is Throttled While A Valid Key Keeps Working
     ...    from one client, ingestion answers RESOURCE_EXHAUSTED instead of checking more guesses; a valid
     ...    key already in use by the same client still gets its spans acknowledged and stored, and the
     ...    lockout lifts by itself.
-    [Tags]    plan:test_api_key_brute_force_protection    priority:high    policy:B5    slow
+    [Tags]    plan:test_api_key_brute_force_protection    policy:B5    slow
     ${valid} =    Create API Key    brute-force-control    by=admin
     ${before} =    Build Trace    2    service=brute-force-survivor
     Spans Should Be Accepted    ${before}    api_key=${valid}[key]
@@ -73,7 +75,7 @@ Repeated Failed Sign-Ins Are Throttled Per Account
     [Documentation]    Password guessing against one account must be slowed down (B5): past the threshold, that
     ...    account's sign-ins get 429 — even with the right password — while other accounts sign in and the
     ...    account's existing sessions keep working.
-    [Tags]    plan:1.3    priority:high    policy:B5
+    [Tags]    plan:1.3    policy:B5
     ${victim} =    Create Test User    victim
     ${bystander} =    Create Test User    bystander
     Sign In On Device    ${victim}    victim-laptop
@@ -86,7 +88,7 @@ Repeated Failed Sign-Ins Are Throttled Per Account
 Signing Out One Device Revokes Only That Session
     [Documentation]    Signing out must end the session on the server (B1): a copy of the signed-out cookie,
     ...    replayed by an attacker, gets 401. The same user's session on another device stays valid.
-    [Tags]    plan:test_concurrent_session_invalidation    priority:high    policy:B1
+    [Tags]    plan:test_concurrent_session_invalidation    policy:B1
     ${user} =    Create Test User    two-devices
     Sign In On Device    ${user}    laptop
     Sign In On Device    ${user}    phone
@@ -101,7 +103,7 @@ Concurrent First-User Creation Admits Exactly One User
     [Documentation]    ``create-first-user`` is public until the first user exists: if two racing calls both
     ...    succeeded, an attacker could plant an admin account beside the real one (B4). On an empty target,
     ...    N simultaneous calls must give exactly one 200, N-1 × 400 and one row in ``users``.
-    [Tags]    plan:test_create_first_user_race_condition    priority:high    policy:B4    slow
+    [Tags]    plan:test_create_first_user_race_condition    policy:B4    slow
     [Template]    Exactly One Of Concurrent First-User Creations Should Succeed
     10
     30
@@ -110,7 +112,7 @@ Every Non-Public Endpoint Refuses Anonymous Requests
     [Documentation]    Every operation the target publishes in ``/openapi.json``, except the few public ones,
     ...    must answer 401 to a request without a session — before looking at the body (B6). This includes
     ...    the observability endpoints, which serve customer data.
-    [Tags]    plan:1.3    priority:high    policy:B6
+    [Tags]    plan:1.3    policy:B6
     ${operations} =    Protected Operations    ${PUBLIC_PATHS}
     Operations Should Include Those Of The Contract    ${operations}
     FOR    ${operation}    IN    @{operations}

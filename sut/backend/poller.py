@@ -10,6 +10,7 @@ being written) while the current batch is converted and written, so gRPC streami
 overlap. A prefetched batch is used only if it starts exactly at the stored cursor; otherwise (a failed
 write, a store rebuilt from scratch) it is dropped and read again. The stream is consumed on the calling
 thread (gRPC's single-threaded unary-stream mode), which roughly doubles the rows per second it delivers.
+The poller's threads run at a lower CPU priority: when the CPU is busy, acknowledgements and queries go first.
 """
 
 import logging
@@ -20,6 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import grpc
 import grpc.experimental
 
+from sut.common import lower_thread_priority
 from sut.protos import ingestion_pb2, ingestion_pb2_grpc
 
 from . import span_convert
@@ -67,7 +69,8 @@ class Poller:
         )
         self._stub = ingestion_pb2_grpc.InternalIngestionServiceStub(self._channel)
         self._thread = threading.Thread(target=self._run, name="span-poller", daemon=True)
-        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="span-prefetch")
+        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="span-prefetch",
+                                          initializer=lower_thread_priority)
         self._prefetched: tuple[bytes, Future] | None = None
         self._last_error: str | None = None
         self._last_error_logged = 0.0
@@ -120,6 +123,7 @@ class Poller:
             return []
 
     def _run(self) -> None:
+        lower_thread_priority()
         while not self._stop.is_set():
             try:
                 read = self.poll_once()

@@ -12,6 +12,7 @@ from sut import defects
 from sut.common import split_names, write_ready_file
 
 from . import servers
+from .activity import ExportActivity
 from .backend_auth import BackendAuthClient
 from .export_service import TraceExportService
 from .gate import ExportGate
@@ -61,11 +62,12 @@ def _serve(settings: argparse.Namespace, stop: threading.Event) -> int:
     health = servers.serving_health()
     started = []
     try:
+        exports = ExportActivity()
         public, otlp_port = servers.public_server(
-            TraceExportService(gate, wal), settings.host, settings.otlp_port, max_bytes
+            TraceExportService(gate, wal, exports), settings.host, settings.otlp_port, max_bytes
         )
         internal, internal_port = servers.internal_server(
-            ReadSpansService(wal), health, settings.host, settings.internal_port, max_bytes
+            ReadSpansService(wal, exports), health, settings.host, settings.internal_port, max_bytes
         )
         for server in (public, internal):
             server.start()
