@@ -20,6 +20,8 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .tables import number
+
 DEFAULT_TOLERANCE = 1.0
 
 
@@ -41,8 +43,8 @@ class Comparison:
 
     def describe(self) -> str:
         sign = "≤" if self.better == "lower" else "≥"
-        return (f"{self.figure} = {self.measured:.4g}{self.unit}, baseline {self.baseline:.4g}{self.unit} "
-                f"+{self.tolerance:.0%} tolerance → must be {sign} {self.limit:.4g}{self.unit}")
+        return (f"{self.figure} = {number(self.measured, self.unit)}, baseline {number(self.baseline, self.unit)}, "
+                f"tolerance {self.tolerance:.0%} → must be {sign} {number(self.limit, self.unit)}")
 
 
 def load(path: "str | Path") -> "dict | None":

@@ -47,8 +47,7 @@ A Batch Of 1000 Spans Is Acknowledged Within 2 Seconds And Fully Stored
     Pushed Spans Should Become Queryable    ${load}
     ${memory} =    Stop Sampling Target Processes
     ${ack} =    Record Push    sustained_ack    ${load}
-    Latency Should Be Steady    ${ack}    ${LATENCY_SPREAD_LIMIT}    policy=B15
-    Memory Should Not Grow    ${memory}    ${MEMORY_GROWTH_LIMIT_MIB}    policy=B15
+    Latency And Memory Should Be Steady    ${ack}    ${memory}
     Figures Should Match The Baseline
 
 A Trace Of 1000 Spans Is Returned Within 500 ms And Pages Completely
@@ -119,6 +118,14 @@ Push Batches After A Warm-Up
     Mark Warm-Up Done
     ${load} =    Push Spans And Expect Every Batch Acknowledged    ${batches}    ${service}    &{shape}
     RETURN    ${load}
+
+Latency And Memory Should Be Steady
+    [Documentation]    p99 of the ``ack`` latencies at most ${LATENCY_SPREAD_LIMIT} × p50, and no sampled process grown
+    ...    past its limit after the warm-up (B15). Both are checked and both failures reported.
+    [Tags]    robot:continue-on-failure
+    [Arguments]    ${ack}    ${memory}
+    Latency Should Be Steady    ${ack}    ${LATENCY_SPREAD_LIMIT}    policy=B15
+    Memory Should Not Grow    ${memory}    ${MEMORY_GROWTH_LIMIT_MIB}    policy=B15
 
 Read Trace Repeatedly
     [Documentation]    Reads trace ``trace_id`` ``times`` times; each answer must hold its ``count`` spans (B11).

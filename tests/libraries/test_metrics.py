@@ -74,7 +74,7 @@ def test_baseline_comparison_uses_direction_and_tolerance():
     assert results["ack.p50_ms"].verdict == "ok" and results["ack.p50_ms"].limit == 15
     assert results["rate"].verdict == "regression" and results["rate"].limit == 500
     assert results["new"].verdict == "no baseline"
-    assert "must be ≥ 500/s" in results["rate"].describe()
+    assert results["rate"].describe() == "rate = 400 /s, baseline 1000 /s, tolerance 100% → must be ≥ 500 /s"
     assert baseline.compare("T", {"ack.p50_ms": (15.1, "ms")}, BASELINE)[0].verdict == "regression"
     assert baseline.compare("T", {"ack.p50_ms": (1, "ms")}, None)[0].verdict == "no baseline"
 
