@@ -8,8 +8,16 @@ from robot.utils import DotDict, timestr_to_secs
 from ingestion import scenarios
 from ingestion.grpc_sender import ExportChannels, export, export_with_invalid_keys
 from ingestion.load_generator import SpanLoad, push, push_summary, span_keys
-from ingestion.otlp_builder import (DEFAULT_SERVICE, describe, export_request, make_span, new_span_id,
-                                    new_trace_id, otlp_of, service_of)
+from ingestion.otlp_builder import (
+    DEFAULT_SERVICE,
+    describe,
+    export_request,
+    make_span,
+    new_span_id,
+    new_trace_id,
+    otlp_of,
+    service_of,
+)
 from masking import mask, reveal
 
 MIB = 1024 * 1024
@@ -26,7 +34,7 @@ class SpanIngestion:
 
     | trace_id, span_id, parent_span_id | lowercase hex; ``parent_span_id`` is ``None`` for a root |
     | service_name, name                | ``service_name`` comes from the span's own resource |
-    | kind                              | ``INTERNAL``, ``SERVER``, ``CLIENT``, ``PRODUCER``, ``CONSUMER``, ``UNSPECIFIED`` |
+    | kind                              | INTERNAL, SERVER, CLIENT, PRODUCER, CONSUMER or UNSPECIFIED |
     | start_time, end_time              | ISO 8601 UTC with microseconds, ``2025-11-01T10:00:00.123456+00:00`` |
     | status_code, status_message       | ``"0"`` unset, ``"1"`` ok, ``"2"`` error |
     | attributes_json                   | attributes not lifted into ``junjo_*`` columns; bytes as lowercase hex |

@@ -120,7 +120,8 @@ td,th{{border:1px solid #ccc;padding:3px 8px;font-size:13px;vertical-align:top}}
 <h2>Failures</h2><ul>{failures}</ul>
 <h2>By category and priority</h2><table><tr><th>category</th><th>priority</th><th>pass</th><th>fail</th>
 <th>skip</th></tr>{grid_rows}</table>
-<h2>Test plan items: {sum(i['status'] == 'PASS' for i in data['plan'])} of {len(data['plan'])} passed</h2><table><tr><th>section</th><th>item</th><th>goal</th><th>status</th><th>tests</th></tr>
+<h2>Test plan items: {sum(i['status'] == 'PASS' for i in data['plan'])} of {len(data['plan'])} passed</h2>
+<table><tr><th>section</th><th>item</th><th>goal</th><th>status</th><th>tests</th></tr>
 {plan_rows}</table>
 <h2>Performance figures</h2><table><tr><th>test</th><th>figure</th><th>value</th><th>threshold</th>
 <th>baseline</th><th>verdict</th></tr>{metric_rows}</table>

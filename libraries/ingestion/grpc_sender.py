@@ -5,8 +5,8 @@ ignore proxy settings (loopback targets) and allow 256 MiB each way, so over-lim
 server and are refused there.
 """
 
-import string
 import secrets
+import string
 import threading
 import time
 from collections import Counter

@@ -10,11 +10,10 @@ import json
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
-from opentelemetry.proto.common.v1.common_pb2 import (AnyValue, ArrayValue, InstrumentationScope, KeyValue,
-                                                      KeyValueList)
+from opentelemetry.proto.common.v1.common_pb2 import AnyValue, ArrayValue, InstrumentationScope, KeyValue, KeyValueList
 from opentelemetry.proto.resource.v1.resource_pb2 import Resource
 from opentelemetry.proto.trace.v1.trace_pb2 import ResourceSpans, ScopeSpans, Span, Status
 
@@ -23,7 +22,7 @@ SCOPE = InstrumentationScope(name="acceptance-suite", version="1")
 KINDS = ("UNSPECIFIED", "INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER")  # OTLP enum order
 STATUSES = ("UNSET", "OK", "ERROR")
 SAMPLED = 1
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 # Span attribute -> span object column; both junjo telemetry generations (contract A6).
 JUNJO_COLUMNS = {
@@ -86,7 +85,7 @@ def to_unix_nano(value, default: "int | None" = None) -> int:
     else:
         moment = datetime.fromisoformat(str(value).strip())
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return (moment - EPOCH) // timedelta(microseconds=1) * 1000
 
 

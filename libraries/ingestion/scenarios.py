@@ -9,8 +9,16 @@ import secrets
 
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
-from .otlp_builder import (DEFAULT_SERVICE, OtlpSpan, describe, export_request, make_span, new_span_id,
-                           new_trace_id, now_ns)
+from .otlp_builder import (
+    DEFAULT_SERVICE,
+    OtlpSpan,
+    describe,
+    export_request,
+    make_span,
+    new_span_id,
+    new_trace_id,
+    now_ns,
+)
 
 MS = 1_000_000
 KIND_CYCLE = ("SERVER", "INTERNAL", "CLIENT", "PRODUCER", "CONSUMER", "UNSPECIFIED")
@@ -92,7 +100,7 @@ def workflow_trace(nodes: int = 3, service: str = DEFAULT_SERVICE, telemetry_ver
                                     "junjo.store.action": f"visit_{node_name}"}}],
         )))
     graph = {"nodes": [{"id": node_id, "label": f"node-{i}"} for i, node_id in enumerate(node_ids)],
-             "edges": [{"source": a, "target": b} for a, b in zip(node_ids, node_ids[1:])]}
+             "edges": [{"source": a, "target": b} for a, b in zip(node_ids, node_ids[1:], strict=False)]}
     workflow = describe(make_span(
         name=workflow_name, service=service, trace_id=trace_id, span_id=workflow_span_id, start=start,
         duration_ms=len(node_ids) + 2,

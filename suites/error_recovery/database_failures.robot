@@ -1,22 +1,23 @@
 *** Settings ***
-Documentation       Plan 4.1 — database connection failures.
+Documentation     Plan 4.1 — database connection failures.
 ...
-...                 The span store made unavailable, a malformed span inside a batch, every worker busy on a locked
-...                 database, SQLite locked past its busy timeout: requests must fail with a clear, retryable error
-...                 or wait, succeed once the fault is gone, and nothing written before may be lost. The tests run
-...                 on a fresh, disposable target with a short SQLite busy timeout and span-store lock wait.
+...               The span store made unavailable, a malformed span inside a batch, every worker busy on a locked
+...               database, SQLite locked past its busy timeout: requests must fail with a clear, retryable error
+...               or wait, succeed once the fault is gone, and nothing written before may be lost. The tests run
+...               on a fresh, disposable target with a short SQLite busy timeout and span-store lock wait.
 
-Resource            ../../resources/target.resource
-Resource            ../../resources/error_recovery.resource
+Resource          ../../resources/target.resource
+Resource          ../../resources/error_recovery.resource
 
-Suite Setup         Start Database Fault Target
-Suite Teardown      Stop Disposable Target    ${DB_TARGET}
-Test Teardown       Undo All Faults
-Test Tags           priority:high
+Suite Setup       Start Database Fault Target
+Suite Teardown    Stop Disposable Target    ${DB_TARGET}
+Test Teardown     Undo All Faults
+
+Test Tags         priority:high
 
 
 *** Variables ***
-${DB_TARGET}        database-faults
+${DB_TARGET}    database-faults
 
 
 *** Test Cases ***
@@ -28,7 +29,7 @@ Span Queries Fail With A Retryable Error While The Span Store Is Unavailable And
     [Tags]    plan:test_database_connection_retry    policy:B11    slow
     [Template]    Span Store Outage Should Be Survived
     held by another process    ${DB_TARGET}
-    unreadable                 ${DB_TARGET}
+    unreadable    ${DB_TARGET}
 
 A Batch With One Malformed Span Stores The Valid Spans And Ingestion Keeps Flowing
     [Documentation]    One bad span from one misbehaving client must not cost the good spans sent with it (B13).

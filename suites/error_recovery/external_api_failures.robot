@@ -1,24 +1,25 @@
 *** Settings ***
-Documentation       Plan 4.2 — external API failures.
+Documentation     Plan 4.2 — external API failures.
 ...
-...                 The LLM playground depends on OpenAI, Anthropic and Gemini. A fake provider on loopback stands
-...                 in for all three and misbehaves on cue — hangs, rate-limits, drops the connection, sends broken
-...                 JSON, fails — for model listing and for generation. Every failure must reach the user as a clear
-...                 error of the right status, never a 500 or a hang, and the playground must work again once the
-...                 provider does (B17). The target gets a ${LLM_TIMEOUT_S} s upstream timeout and no model cache,
-...                 so that every request reaches the fake.
+...               The LLM playground depends on OpenAI, Anthropic and Gemini. A fake provider on loopback stands
+...               in for all three and misbehaves on cue — hangs, rate-limits, drops the connection, sends broken
+...               JSON, fails — for model listing and for generation. Every failure must reach the user as a clear
+...               error of the right status, never a 500 or a hang, and the playground must work again once the
+...               provider does (B17). The target gets a ${LLM_TIMEOUT_S} s upstream timeout and no model cache,
+...               so that every request reaches the fake.
 
-Resource            ../../resources/target.resource
-Resource            ../../resources/llm_playground.resource
+Resource          ../../resources/target.resource
+Resource          ../../resources/llm_playground.resource
 
-Suite Setup         Start Provider Failure Target
-Suite Teardown      Stop Provider Failure Target
-Test Teardown       Reset Fake LLM Provider
-Test Tags           priority:low    policy:B17
+Suite Setup       Start Provider Failure Target
+Suite Teardown    Stop Provider Failure Target
+Test Teardown     Reset Fake LLM Provider
+
+Test Tags         priority:low    policy:B17
 
 
 *** Variables ***
-${LLM_TARGET}       provider-failures
+${LLM_TARGET}    provider-failures
 
 
 *** Test Cases ***

@@ -1,17 +1,18 @@
 *** Settings ***
-Documentation       Plan 4.3 — partial system failures.
+Documentation    Plan 4.3 — partial system failures.
 ...
-...                 One part of the target down, frozen or damaged must not take the rest with it: the HTTP API
-...                 keeps working without ingestion, ingestion keeps acknowledging without the backend and
-...                 nothing is lost when it returns (B19, B11), a corrupted span store is reported, not served
-...                 (B20), and incomplete spans never stop the flow (B13). Each test breaks a fresh, disposable
-...                 target of its own.
+...              One part of the target down, frozen or damaged must not take the rest with it: the HTTP API
+...              keeps working without ingestion, ingestion keeps acknowledging without the backend and
+...              nothing is lost when it returns (B19, B11), a corrupted span store is reported, not served
+...              (B20), and incomplete spans never stop the flow (B13). Each test breaks a fresh, disposable
+...              target of its own.
 
-Resource            ../../resources/target.resource
-Resource            ../../resources/error_recovery.resource
+Resource         ../../resources/target.resource
+Resource         ../../resources/error_recovery.resource
 
-Suite Setup         Start Target Under Test
-Test Tags           priority:medium
+Suite Setup      Start Target Under Test
+
+Test Tags        priority:medium
 
 
 *** Test Cases ***

@@ -1,6 +1,6 @@
 *** Settings ***
-Documentation       Performance (test plan section 3): large batches, the model-list cache under load, the
-...                 database under load. Every test measures and logs its figures; thresholds are variables.
-...                 Run these suites alone (not beside the parallel suites), so their numbers mean something.
+Documentation    Performance (test plan section 3): large batches, the model-list cache under load, the
+...              database under load. Every test measures and logs its figures; thresholds are variables.
+...              Run these suites alone (not beside the parallel suites), so their numbers mean something.
 
-Test Tags           performance    slow
+Test Tags        performance    slow

@@ -1,19 +1,20 @@
 *** Settings ***
-Documentation       Plan 3.2 — the model-list cache under load (B16).
+Documentation     Plan 3.2 — the model-list cache under load (B16).
 ...
-...                 The playground's model list is fetched from the provider and kept in memory. A crowd of readers
-...                 must cost the provider one call: when the list is missing, when it expires under load (no
-...                 stampede), and a refresh while readers read must give each of them the old or the new list —
-...                 never an error, never an empty list. A fake provider on loopback answers slowly on purpose (so
-...                 the readers overlap its answer) and counts every upstream call. Each test gets a fresh target.
+...               The playground's model list is fetched from the provider and kept in memory. A crowd of readers
+...               must cost the provider one call: when the list is missing, when it expires under load (no
+...               stampede), and a refresh while readers read must give each of them the old or the new list —
+...               never an error, never an empty list. A fake provider on loopback answers slowly on purpose (so
+...               the readers overlap its answer) and counts every upstream call. Each test gets a fresh target.
 
-Resource            ../../resources/target.resource
-Resource            ../../resources/llm_playground.resource
+Resource          ../../resources/target.resource
+Resource          ../../resources/llm_playground.resource
 
-Suite Setup         Start Target Under Test
-Suite Teardown      Stop Fake LLM Provider
-Test Teardown       Stop Target With Fake LLM Provider    model-cache
-Test Tags           priority:low    policy:B16
+Suite Setup       Start Target Under Test
+Suite Teardown    Stop Fake LLM Provider
+Test Teardown     Stop Target With Fake LLM Provider    model-cache
+
+Test Tags         priority:low    policy:B16
 
 
 *** Test Cases ***

@@ -11,7 +11,7 @@ Resource         ../../resources/performance.resource
 
 Suite Setup      Prepare Performance Suite
 
-Test Tags        priority:medium    policy:b15
+Test Tags        priority:medium    policy:B15
 
 
 *** Test Cases ***
@@ -38,7 +38,7 @@ Test Tags        priority:medium    policy:b15
     ...    writers start together: half export ${BATCHES_PER_SPAN_WRITER} batches of spans each, half create an
     ...    API key each. Every write must succeed within its timeout — no deadlock, no "database is locked" —
     ...    and afterwards every span and every key must be stored exactly once (B15, B11).
-    [Tags]    plan:test_concurrent_database_writes    policy:b11
+    [Tags]    plan:test_concurrent_database_writes    policy:B11
     ${label} =    Unique Label    perf-writers
     ${calls} =    Concurrent Writer Calls    ${label}    ${CONCURRENT_WRITERS}
     ${outcomes} =    Run Keywords Concurrently    ${calls}

@@ -22,7 +22,7 @@ A Batch Of 1000 Spans Is Acknowledged Within 2 Seconds And Fully Stored
     ...    makes it drop spans. ${SINGLE_BATCHES} batches of 1000 spans (100 traces of 10), sent one after
     ...    another after a warm-up batch, must each be acknowledged within ${BATCH_ACK_LIMIT_MS} ms (B15) and
     ...    all become queryable, each span once.
-    [Tags]    plan:test_ingest_1000_spans_single_batch    policy:b15
+    [Tags]    plan:test_ingest_1000_spans_single_batch    policy:B15
     ${service} =    Unique Label    perf-single-batch
     ${load} =    Push Batches After A Warm-Up    1    ${SINGLE_BATCHES}    ${service}
     Start Timer    batch_queryable
@@ -40,7 +40,7 @@ A Batch Of 1000 Spans Is Acknowledged Within 2 Seconds And Fully Stored
     ...    ${SUSTAINED_PAYLOAD_BYTES}-byte attribute), sent back to back after ${SUSTAINED_WARM_UP_BATCHES} warm-up
     ...    batches: p99 latency at most ${LATENCY_SPREAD_LIMIT} × p50, every span stored, and no process of the
     ...    target growing past its limit after the warm-up (B15). The memory plot shows every process over time.
-    [Tags]    plan:test_ingest_10000_spans_sequential    policy:b15
+    [Tags]    plan:test_ingest_10000_spans_sequential    policy:B15
     ${service} =    Unique Label    perf-sustained
     ${load} =    Push Batches After A Warm-Up    ${SUSTAINED_WARM_UP_BATCHES}    ${SUSTAINED_BATCHES}    ${service}
     ...    &{SUSTAINED_SHAPE}
@@ -54,7 +54,7 @@ A Trace Of 1000 Spans Is Returned Within 500 ms And Pages Completely
     [Documentation]    A long agent run is one trace of many spans, and opening it is what a user waits for. A trace
     ...    of ${TRACE_SPANS} spans, read ${TRACE_READS} times, must come back complete each time within
     ...    ${TRACE_QUERY_LIMIT_MS} ms (B15), and paging through its service must return every span once.
-    [Tags]    plan:test_query_trace_with_1000_spans    policy:b15
+    [Tags]    plan:test_query_trace_with_1000_spans    policy:B15
     ${service} =    Unique Label    perf-big-trace
     ${load} =    Push Spans And Expect Every Batch Acknowledged    1    ${service}
     ...    traces_per_batch=${1}    spans_per_trace=${TRACE_SPANS}
@@ -72,7 +72,7 @@ A Span With A 100 KB Attribute Is Stored And Returned Intact
     [Documentation]    LLM spans carry whole prompts and answers as attributes. A span with a ${LARGE_ATTRIBUTE_BYTES}-
     ...    character attribute (mixed text, markup, quotes, non-ASCII) must be acknowledged, stored and returned
     ...    character for character — never cut at some internal limit (B11).
-    [Tags]    plan:test_span_with_large_attributes    policy:b11
+    [Tags]    plan:test_span_with_large_attributes    policy:B11
     ${service} =    Unique Label    perf-large-attribute
     ${value} =    Evaluate    ('prompt: "<b>ünïcödé</b>" {\\"k\\": [1, 2.5]} \\n ' * 4000)[:${LARGE_ATTRIBUTE_BYTES}]
     ${span} =    Build Span    name=large-attribute    service=${service}
@@ -91,7 +91,7 @@ A Request Above The Receive Limit Is Refused, Never Silently Dropped
     ...    RESOURCE_EXHAUSTED, so the client knows its spans were not taken, and must leave nothing behind; a
     ...    request just below the limit (far above gRPC's 4 MiB default) must be accepted and stored. Runs on a
     ...    fresh target, so the huge span does not slow the other tests' queries.
-    [Tags]    plan:3.1    policy:b14
+    [Tags]    plan:3.1    policy:B14
     [Setup]    Start Fresh Target    receive-limit
     Admin Should Be Signed In
     ${key} =    Create API Key    receive-limit    by=admin

@@ -1,5 +1,5 @@
 *** Settings ***
-Documentation       Security (test plan section 1): nobody gets in without a valid, live session or API key,
-...                 and no input reaches the databases as code.
+Documentation    Security (test plan section 1): nobody gets in without a valid, live session or API key,
+...              and no input reaches the databases as code.
 
-Test Tags           security
+Test Tags        security

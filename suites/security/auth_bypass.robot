@@ -1,20 +1,20 @@
 *** Settings ***
-Documentation       Plan 1.3 — authentication bypass attempts.
+Documentation    Plan 1.3 — authentication bypass attempts.
 ...
-...                 A forged, replayed, expired or guessed credential must never open the API or the ingestion
-...                 endpoint. Each test names the policy of ``shared/contract.md`` it enforces in its failure
-...                 message, so a red test tells the release reviewer which rule the server broke.
+...              A forged, replayed, expired or guessed credential must never open the API or the ingestion
+...              endpoint. Each test names the policy of ``shared/contract.md`` it enforces in its failure
+...              message, so a red test tells the release reviewer which rule the server broke.
 
-Resource            ../../resources/target.resource
-Resource            ../../resources/contract.resource
-Resource            ../../resources/users.resource
-Resource            ../../resources/db_inspection.resource
-Resource            ../../resources/spans.resource
-Resource            ../../resources/auth_bypass.resource
+Resource         ../../resources/target.resource
+Resource         ../../resources/contract.resource
+Resource         ../../resources/users.resource
+Resource         ../../resources/db_inspection.resource
+Resource         ../../resources/spans.resource
+Resource         ../../resources/auth_bypass.resource
 
-Suite Setup         Start Target Under Test
+Suite Setup      Start Target Under Test
 
-Test Tags           priority:high
+Test Tags        priority:high
 
 
 *** Test Cases ***
@@ -81,7 +81,10 @@ Repeated Failed Sign-Ins Are Throttled Per Account
     Sign In On Device    ${victim}    victim-laptop
     Wrong Passwords Should Lead To Throttling    ${victim}[email]
     ${answer} =    Sign In    ${victim}[email]    ${victim}[password]    by=victim-second-browser
-    Response Status Should Be    ${answer}    429    B5: a throttled account must stay locked, even for the right password
+    Response Status Should Be
+    ...    ${answer}
+    ...    429
+    ...    B5: a throttled account must stay locked, even for the right password
     Sign In On Device    ${bystander}    bystander-browser
     Session Should Be Valid    by=victim-laptop    policy=B5: throttling must not end existing sessions
 

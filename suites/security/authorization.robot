@@ -19,7 +19,7 @@ A User Can Neither See Nor Delete Another User's API Keys
     [Documentation]    API keys let their owner push data into the studio. User A must not see user B's key in
     ...    the key list nor delete it (403/404), and B's key must keep working on ingestion afterwards; B
     ...    can delete it. Skipped for targets whose profile declares no per-user key ownership (B7).
-    [Tags]    plan:test_user_cannot_delete_other_users_keys    policy:b7
+    [Tags]    plan:test_user_cannot_delete_other_users_keys    policy:B7
     Target Should Have Capability    key_ownership
     ${key} =    Key Of Another User
     Intruder Should Neither See Nor Delete The Key    ${key}
@@ -30,7 +30,7 @@ Ingestion Refuses Missing, Empty, Wrong, Over-Long And Injection-Shaped Keys
     ...    not served) accepts a valid key and answers UNAUTHENTICATED to no key, an empty key, a random key,
     ...    the valid key with one character changed, added or removed or in other letter case, a 4096
     ...    character key and injection strings — a service left without the key check takes anyone's data.
-    [Tags]    plan:test_grpc_requires_valid_api_key    policy:b6    policy:a4
+    [Tags]    plan:test_grpc_requires_valid_api_key    policy:B6    policy:A4
     ${valid} =    Create API Key    key-check    by=admin
     ${services} =    Served OTLP Services    ${valid}[key]
     FOR    ${service}    IN    @{services}
@@ -41,7 +41,7 @@ A Deleted API Key Stops Working On Ingestion
     [Documentation]    A key deleted in the studio (leaked, or its owner left) must stop working on ingestion
     ...    within the profile's ``key_revocation_s`` — also when ingestion has it cached from recent use
     ...    (B8). The key is used, deleted, and must then be refused by every OTLP service the target serves.
-    [Tags]    plan:test_grpc_requires_valid_api_key    policy:b8
+    [Tags]    plan:test_grpc_requires_valid_api_key    policy:B8
     ${limit} =    Revocation Wait Should Be Bounded
     ${key} =    Create API Key    soon-revoked    by=admin
     ${services} =    Served OTLP Services    ${key}[key]
@@ -55,7 +55,7 @@ The Session Cookie Is Opaque And Locked Down
     ...    SameSite=Strict (no cross-site request sends it), Path=/, a bounded Max-Age, Secure in production
     ...    mode; and it is an opaque token — decoding it reveals neither the email, nor the user id, nor
     ...    any session field.
-    [Tags]    plan:1.4    policy:b3
+    [Tags]    plan:1.4    policy:B3
     ${user} =    Create Test User    cookie-owner
     ${answer} =    Sign In    ${user}[email]    ${user}[password]    by=cookie-browser
     Response Status Should Be    ${answer}    200    signing in
@@ -69,7 +69,7 @@ Password Hashes Never Appear In Any Response
     ...    profile, the user list, an error about an existing user, every read operation of
     ...    ``/openapi.json`` as an ordinary user and as the admin — may carry a password hash or a field
     ...    named like ``password`` (A2).
-    [Tags]    plan:1.4    policy:a2
+    [Tags]    plan:1.4    policy:A2
     ${user} =    Create Test User    hash-hunter
     ${signed_in} =    Sign In    ${user}[email]    ${user}[password]    by=hash-hunter
     ${duplicate} =    Create User    ${user}[email]    ${user}[password]    by=admin

@@ -17,7 +17,7 @@ Resource          ../../resources/security.resource
 Suite Setup       Run Keywords    Start Target Under Test    AND    Start Sweep Target
 Suite Teardown    Stop Sweep Target
 
-Test Tags         plan:1.1    priority:medium    policy:b9
+Test Tags         plan:1.1    priority:medium    policy:B9
 
 
 *** Test Cases ***

@@ -12,7 +12,7 @@ Resource         ../../resources/security.resource
 
 Suite Setup      Start Target Under Test
 
-Test Tags        priority:medium    policy:b9
+Test Tags        priority:medium    policy:B9
 
 
 *** Test Cases ***

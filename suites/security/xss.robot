@@ -11,7 +11,7 @@ Resource         ../../resources/security.resource
 
 Suite Setup      Start Target Under Test
 
-Test Tags        priority:low    policy:b10
+Test Tags        priority:low    policy:B10
 
 
 *** Test Cases ***

@@ -6,7 +6,7 @@ including paths that do not exist.
 """
 
 import json
-from typing import Callable
+from collections.abc import Callable
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import cookie_parser

@@ -9,9 +9,10 @@ A file that cannot be opened for another reason is reported as corrupted (policy
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import NamedTuple
 
 import duckdb
 
@@ -371,9 +372,9 @@ def _insert_sql(table: str, columns: tuple[str, ...], source: str) -> str:
 def _arrow_table(columns: tuple[str, ...], rows: list[tuple]):
     import pyarrow as pa  # imported on first write: keeps start-up fast
 
-    values = list(zip(*rows)) if rows else [()] * len(columns)
+    values = list(zip(*rows, strict=False)) if rows else [()] * len(columns)
     arrays = []
-    for column, data in zip(columns, values):
+    for column, data in zip(columns, values, strict=False):
         if column in TIMESTAMP_COLUMNS:
             arrow_type = pa.timestamp("us", tz="UTC")
         elif column in INTEGER_COLUMNS:

@@ -12,10 +12,10 @@ woken in turn the moment it is done; the whole wait of a writer is bounded by th
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS users (
@@ -50,7 +50,7 @@ class DatabaseBusy(Exception):
 
 def utc_now_iso() -> str:
     """The current time as ISO 8601 UTC with microseconds, e.g. ``2025-11-01T10:00:00.123456+00:00``."""
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def _is_busy(error: sqlite3.OperationalError) -> bool:

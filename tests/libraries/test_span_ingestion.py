@@ -19,6 +19,7 @@ LIBRARIES = Path(__file__).resolve().parents[2] / "libraries"
 sys.path.insert(0, str(LIBRARIES))
 
 from SpanIngestion import SpanIngestion  # noqa: E402
+
 from ingestion import otlp_builder, scenarios  # noqa: E402
 
 VALID_KEY = "VALIDkey0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRST"
@@ -41,7 +42,7 @@ class RecordingTraceService(service_grpc.TraceServiceServicer):
     def reset(self, throttle_after=None):
         self.calls, self.invalid, self.throttle_after = [], 0, throttle_after
 
-    def Export(self, request, context):
+    def Export(self, request, context):  # noqa: N802 - gRPC servicer method name
         metadata = dict(context.invocation_metadata())
         with self.lock:
             self.calls.append((metadata, request))

@@ -68,10 +68,10 @@ class BackendProcess:
         self.process.send_signal(signal.SIGTERM)
         try:
             return self.process.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
+        except subprocess.TimeoutExpired as error:
             self.process.kill()
             self.process.wait()
-            raise AssertionError(f"backend ignored SIGTERM for {timeout_s} s:\n{self.log()}")
+            raise AssertionError(f"backend ignored SIGTERM for {timeout_s} s:\n{self.log()}") from error
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -116,6 +116,7 @@ class FakeIngestion:
         from concurrent import futures
 
         import grpc
+
         from sut.protos import ingestion_pb2, ingestion_pb2_grpc
 
         self.rows: list[tuple[bytes, bytes, bytes]] = []

@@ -2,6 +2,7 @@
 
 import grpc
 from backend_harness import race_first_user, user_count
+
 from sut.protos import ingestion_pb2, ingestion_pb2_grpc
 
 

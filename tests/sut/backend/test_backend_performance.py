@@ -60,7 +60,7 @@ def test_performance(loaded, capsys):
     for offset in (0, 5_000, 9_900):
         url = backend.url(f"/api/v1/observability/services/perf/spans?limit=100&offset={offset}")
         assert len(client.get(url).json()) == 100
-        pages += timed(lambda: client.get(url).raise_for_status(), 10)
+        pages += timed(lambda url=url: client.get(url).raise_for_status(), 10)
     trace_url = backend.url(f"/api/v1/observability/traces/{BIG_TRACE}/spans")
     assert len(client.get(trace_url).json()) == TRACE_SPANS
     trace = timed(lambda: client.get(trace_url).raise_for_status(), 5)

@@ -4,6 +4,7 @@ import json
 
 import pytest
 from backend_harness import any_value, resource, span
+
 from sut.backend import sessions, settings, span_convert
 from sut.backend.throttle import SlidingWindowThrottle
 from sut.protos import ingestion_pb2
