@@ -12,13 +12,17 @@ CAUGHT_BY = ["10,000 Spans Are Paged By 100 With Every Page Within 50 ms, None M
 
 
 def apply() -> None:
-    """Make ``SpanStore.find_spans`` fetch without a limit and slice the page in Python."""
-    from sut.backend import span_store
+    """Make ``SpanStore.find_spans`` fetch and materialise every row, then slice the page in Python."""
+    from sut.backend import observability, span_store
 
     find_spans = span_store.SpanStore.find_spans
 
     def sliced(self, *, limit=None, offset=0, **criteria):
         rows = find_spans(self, **criteria)
-        return rows if limit is None else rows[offset:offset + limit]
+        if limit is None:
+            return rows
+        for row in rows:  # the ORM hydrates every row into an object before the page is cut
+            observability.span_json(row)
+        return rows[offset:offset + limit]
 
     span_store.SpanStore.find_spans = sliced
