@@ -181,10 +181,15 @@ class Metrics:
                                  f"over {summary['count']} calls, limit {float(limit_ms):g} ms")
 
     @keyword("Latency Should Be Steady")
-    def latency_should_be_steady(self, summary: dict, max_ratio: float = 3, policy: str = ""):
-        """Fail unless p99 ≤ ``max_ratio`` × p50 (a latency that drifts or stalls under sustained load)."""
+    def latency_should_be_steady(self, summary: dict, max_ratio: float = 3, policy: str = "",
+                                 jitter_floor_ms: float = 0):
+        """Fail unless p99 ≤ ``max_ratio`` × p50 (a latency that drifts or stalls under sustained load).
+
+        A p99 below ``jitter_floor_ms`` counts as steady whatever the ratio: on a small machine a single disk
+        flush can take tens of milliseconds, which says nothing about the server when p50 is a few ms.
+        """
         p50, p99 = float(summary["p50_ms"]), float(summary["p99_ms"])
-        if not p99 <= float(max_ratio) * p50:
+        if not (p99 <= float(max_ratio) * p50 or p99 < float(jitter_floor_ms)):
             raise AssertionError(f"{_lead(policy)}{summary['name']} latency is not steady: p99 {p99:.1f} ms > "
                                  f"{float(max_ratio):g} × p50 {p50:.1f} ms over {summary['count']} calls "
                                  f"(max {float(summary['max_ms']):.1f} ms)")

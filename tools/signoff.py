@@ -16,6 +16,10 @@ from robot.api import ExecutionResult
 
 from tools.plan_items import ITEMS, SECTIONS
 
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "libraries"))
+from metrics import baseline  # noqa: E402 - the suite's own baseline comparison, reused
+
 CATEGORIES = ("security", "concurrency", "performance", "error_recovery")
 PRIORITIES = ("priority:high", "priority:medium", "priority:low")
 
@@ -30,7 +34,7 @@ def collect(results_dir: Path) -> dict:
         "totals": Counter(t["status"] for t in tests),
         "grid": _grid(tests),
         "plan": _plan_status(tests),
-        "metrics": _load_json(results_dir / "metrics.json", []),
+        "metrics": _figures(_load_json(results_dir / "metrics.json", {}), tests),
         "detection": _load_json(results_dir / "detection.json", None),
         "elapsed_s": result.suite.elapsed_time.total_seconds(),
     }
@@ -72,6 +76,24 @@ def _plan_status(tests: list[dict]) -> list[dict]:
                   else "PASS" if "PASS" in statuses else "SKIP")
         items.append({"section": section, "name": name, "goal": goal, "status": status, "tests": covering})
     return items
+
+
+def _figures(metrics: dict, tests: list[dict]) -> list[dict]:
+    """Headline and baselined figures of every measured test, compared with the profile's baseline."""
+    status = {t["name"]: t["status"] for t in tests}
+    rows = []
+    for entry in metrics.get("tests", {}).values():
+        accepted = baseline.load(ROOT / "resources" / "baselines" / f"{entry.get('target_profile')}.json")
+        figures = {name: (f["value"], f.get("unit", "")) for name, f in entry.get("figures", {}).items()}
+        for comparison in baseline.compare(entry["test"], figures, accepted):
+            if comparison.verdict == "no baseline" and comparison.figure not in entry.get("headline", []):
+                continue
+            rows.append({"test": entry["test"], "name": comparison.figure, "unit": comparison.unit,
+                         "value": round(comparison.measured, 2), "baseline": comparison.baseline,
+                         "threshold": "" if comparison.limit is None else round(comparison.limit, 2),
+                         "verdict": "FAIL" if comparison.verdict == "regression" else
+                         status.get(entry["test"], "")})
+    return rows
 
 
 def _load_json(path: Path, default):
@@ -123,7 +145,9 @@ td,th{{border:1px solid #ccc;padding:3px 8px;font-size:13px;vertical-align:top}}
 <h2>Test plan items: {sum(i['status'] == 'PASS' for i in data['plan'])} of {len(data['plan'])} passed</h2>
 <table><tr><th>section</th><th>item</th><th>goal</th><th>status</th><th>tests</th></tr>
 {plan_rows}</table>
-<h2>Performance figures</h2><table><tr><th>test</th><th>figure</th><th>value</th><th>threshold</th>
+<h2>Performance figures</h2><p>Each figure with its accepted baseline and the limit the baseline's tolerance
+allows; the verdict is the test's (its own B15 thresholds are in its log).</p>
+<table><tr><th>test</th><th>figure</th><th>value</th><th>limit from baseline</th>
 <th>baseline</th><th>verdict</th></tr>{metric_rows}</table>
 <h2>Defect detection</h2><p>{detection_text}</p>
 </body></html>"""

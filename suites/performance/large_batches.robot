@@ -125,6 +125,7 @@ Latency And Memory Should Be Steady
     [Tags]    robot:continue-on-failure
     [Arguments]    ${ack}    ${memory}
     Latency Should Be Steady    ${ack}    ${LATENCY_SPREAD_LIMIT}    policy=B15
+    ...    jitter_floor_ms=${LATENCY_JITTER_FLOOR_MS}
     Memory Should Not Grow    ${memory}    ${MEMORY_GROWTH_LIMIT_MIB}    policy=B15
 
 Read Trace Repeatedly
