@@ -9,7 +9,9 @@ import html
 import json
 from pathlib import Path
 
-from tools.robot_inventory import robot_tests
+from tools.robot_inventory import ROOT, robot_tests
+
+PARTS = ROOT / "results" / "detection-parts"
 
 
 def merge(parts_dir: Path) -> dict:

@@ -1,20 +1,14 @@
-"""Collects each defect's outcome and writes the detection matrix when the session ends."""
+"""The fixture that stores each defect's outcome as one part of the detection matrix.
+
+The parts are merged into ``results/detection.{json,html}`` when the session ends (``tests/conftest.py``:
+session hooks must live there so that the xdist controller, which collects nothing, runs them too).
+"""
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
-from tools import detection_report
-
-RESULTS = Path(__file__).resolve().parents[2] / "results"
-PARTS = RESULTS / "detection-parts"
-
-
-def pytest_sessionstart(session):
-    if not hasattr(session.config, "workerinput"):
-        shutil.rmtree(PARTS, ignore_errors=True)
+from tools.detection_report import PARTS
 
 
 @pytest.fixture
@@ -24,9 +18,3 @@ def record_detection():
         PARTS.mkdir(parents=True, exist_ok=True)
         (PARTS / f"{entry['defect']}.json").write_text(json.dumps(entry))
     return record
-
-
-def pytest_sessionfinish(session):
-    if hasattr(session.config, "workerinput") or not PARTS.exists():
-        return
-    detection_report.write(detection_report.merge(PARTS), RESULTS)
