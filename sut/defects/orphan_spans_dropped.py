@@ -10,7 +10,10 @@ eventually queryable).
 
 PROCESS = "backend"
 POLICY = "B11"
-CAUGHT_BY = ["A Span Whose Parent Arrives In A Later Batch Is Stored"]
+CAUGHT_BY = [
+    "A Span Whose Parent Arrives In A Later Batch Is Stored",
+    "Ten Concurrent Senders Store Every Span Once, Intact, Under Its Own Service",
+]
 
 
 def apply():
