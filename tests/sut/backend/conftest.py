@@ -7,6 +7,9 @@ import pytest
 import requests
 from backend_harness import ADMIN, PASSWORD, BackendProcess
 
+from fake_llm import formats
+from fake_llm.server import FakeProviderServer
+
 
 @pytest.fixture
 def start_backend(tmp_path):
@@ -43,3 +46,18 @@ def admin(backend) -> requests.Session:
 def new_email():
     """A fresh address for each call, so tests on the shared backend never collide."""
     return lambda prefix="user": f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
+
+
+@pytest.fixture(scope="module")
+def fake():
+    """The suite's fake LLM provider on loopback (a real HTTP server), one per test module."""
+    server = FakeProviderServer({p: f"key-{p}-0123456789" for p in formats.PROVIDERS}).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def clean_fake(fake):
+    """Forget the fake provider's scripted behaviours and recorded requests after each test."""
+    yield
+    fake.state.reset()

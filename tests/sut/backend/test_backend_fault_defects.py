@@ -9,7 +9,7 @@ import requests
 from backend_harness import ADMIN, PASSWORD, BackendProcess, FakeIngestion, resource, span, wait_for
 
 from fake_llm import formats
-from fake_llm.server import Behaviour, FakeProviderServer
+from fake_llm.server import Behaviour
 from faults import span_store_file
 from faults.sqlite_lock import SqliteWriteLock
 
@@ -29,18 +29,7 @@ STORAGE_DEFECTS = {
 }
 TESTED_HERE = set(LLM_DEFECTS) | set(STORAGE_DEFECTS) | {"poller_dies_on_store_error"}
 
-
-@pytest.fixture(scope="module")
-def fake():
-    server = FakeProviderServer({p: f"key-{p}-0123456789" for p in formats.PROVIDERS}).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(autouse=True)
-def clean_fake(fake):
-    yield
-    fake.state.reset()
+pytestmark = pytest.mark.usefixtures("clean_fake")
 
 
 @pytest.fixture(scope="module")

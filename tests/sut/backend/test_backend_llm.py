@@ -7,22 +7,11 @@ import pytest
 from backend_harness import ADMIN, PASSWORD
 
 from fake_llm import formats
-from fake_llm.server import Behaviour, FakeProviderServer
+from fake_llm.server import Behaviour
 
 GENERATE = {"model": "openai/gpt-4o", "messages": [{"role": "user", "content": "hello"}], "temperature": 0.2}
 
-
-@pytest.fixture(scope="module")
-def fake():
-    server = FakeProviderServer({p: f"key-{p}" for p in formats.PROVIDERS}).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(autouse=True)
-def clean_fake(fake):
-    yield
-    fake.state.reset()
+pytestmark = pytest.mark.usefixtures("clean_fake")
 
 
 def provider_args(fake, **settings):
