@@ -3,6 +3,7 @@
 import argparse
 import json
 import os
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -29,6 +30,20 @@ def write_ready_file(path: str | None, info: dict) -> None:
     with os.fdopen(fd, "w") as handle:
         json.dump({"pid": os.getpid(), **info}, handle)
     os.replace(tmp, target)
+
+
+def switch_on_defects(names: str, process: str, log) -> bool:
+    """Apply the seeded defects named in ``names`` to ``process``; False (after saying why) on an unknown name."""
+    from sut import defects
+
+    try:
+        applied = defects.apply(split_names(names), process)
+    except ValueError as error:
+        print(f"{process}: {error}", file=sys.stderr)
+        return False
+    if applied:
+        log.warning("seeded defects switched on: %s", ", ".join(applied))
+    return True
 
 
 def split_names(value: str) -> list[str]:

@@ -13,8 +13,7 @@ import sys
 
 import uvicorn
 
-from sut import defects
-from sut.common import split_names, write_ready_file
+from sut.common import switch_on_defects, write_ready_file
 
 from . import sessions
 from .app import Backend, create_app
@@ -70,13 +69,8 @@ def run(settings: Settings) -> int:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
 
-    try:
-        applied = defects.apply(split_names(settings.defects), "backend")
-    except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
+    if not switch_on_defects(settings.defects, "backend", log):
         return 2
-    if applied:
-        log.warning("seeded defects switched on: %s", ", ".join(applied))
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = SqliteStore(settings.data_dir / "junjo.sqlite", settings.sqlite_busy_timeout_s)

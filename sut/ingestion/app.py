@@ -8,8 +8,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from sut import defects
-from sut.common import split_names, write_ready_file
+from sut.common import switch_on_defects, write_ready_file
 
 from . import servers
 from .activity import ExportActivity
@@ -32,13 +31,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run until SIGTERM or SIGINT; return the exit status."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s ingestion %(levelname)s %(message)s")
     settings = parse_settings(argv)
-    try:
-        applied = defects.apply(split_names(settings.defects), "ingestion")
-    except ValueError as error:
-        print(f"ingestion: {error}", file=sys.stderr)
+    if not switch_on_defects(settings.defects, "ingestion", log):
         return 2
-    if applied:
-        log.warning("seeded defects switched on: %s", ", ".join(applied))
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
