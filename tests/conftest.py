@@ -1,5 +1,6 @@
 """Shared pytest setup: the keyword libraries are importable as Robot sees them (``--pythonpath libraries``),
-and the defect-detection parts of a run are merged into the matrix when the session ends."""
+and the defect-detection parts of a run are merged into the matrix when the session ends (a run of only some
+defects writes a partial matrix beside the full one)."""
 
 import shutil
 import sys
@@ -24,4 +25,6 @@ def pytest_sessionstart(session):
 def pytest_sessionfinish(session):
     from tools import detection_report
     if not _is_worker(session) and detection_report.PARTS.exists():
-        detection_report.write(detection_report.merge(detection_report.PARTS), detection_report.PARTS.parent)
+        from sut.defects import catalogue
+        matrix = detection_report.merge(detection_report.PARTS, list(catalogue()))
+        detection_report.write(matrix, detection_report.PARTS.parent)

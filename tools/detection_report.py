@@ -3,6 +3,10 @@
 Inputs are per-defect JSON parts written by ``tests/defect_detection`` (one Robot run per defect); output is
 ``results/detection.json`` and ``results/detection.html``. A defect that no test catches, or a Robot test
 that no defect proves able to fail, is listed as such.
+
+A run that covered only some defects (``bin/detection -k <defect>``) writes ``detection-partial.json`` and
+``detection-partial.html`` instead, labelled partial, so it never replaces the whole matrix; the sign-off
+reads only ``detection.json`` and calls a matrix that is not ``complete`` partial.
 """
 
 import html
@@ -14,9 +18,12 @@ from tools.robot_inventory import ROOT, robot_tests
 PARTS = ROOT / "results" / "detection-parts"
 
 
-def merge(parts_dir: Path) -> dict:
-    """Combine the per-defect parts with the inventory of Robot tests."""
+def merge(parts_dir: Path, expected_defects: "list[str] | None" = None) -> dict:
+    """Combine the per-defect parts with the inventory of Robot tests; ``complete`` when every defect of
+    ``expected_defects`` (the catalogue) has a part."""
     defects = [json.loads(p.read_text()) for p in sorted(parts_dir.glob("*.json"))]
+    expected = sorted(expected_defects if expected_defects is not None else (d["defect"] for d in defects))
+    done = {d["defect"] for d in defects}
     tests = robot_tests()
     proven = {t for d in defects for t, outcome in d["tests"].items() if outcome["status"] == "FAIL"}
     claimed = {t for d in defects for t in d["tests"]}
@@ -26,14 +33,20 @@ def merge(parts_dir: Path) -> dict:
         "unproven_tests": [t["name"] for t in tests if t["name"] not in proven],
         "unclaimed_tests": [t["name"] for t in tests if t["name"] not in claimed],
         "robot_tests": len(tests),
+        "expected_defects": len(expected),
+        "not_run": [name for name in expected if name not in done],
+        "complete": all(name in done for name in expected),
     }
 
 
-def write(matrix: dict, out_dir: Path) -> None:
-    """Write ``detection.json`` and ``detection.html`` into ``out_dir``."""
+def write(matrix: dict, out_dir: Path) -> Path:
+    """Write ``detection.json`` and ``detection.html`` into ``out_dir`` (``detection-partial.*`` for a partial
+    matrix); returns the JSON file written."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "detection.json").write_text(json.dumps(matrix, indent=2))
-    (out_dir / "detection.html").write_text(_html(matrix))
+    stem = "detection" if matrix.get("complete", True) else "detection-partial"
+    (out_dir / f"{stem}.json").write_text(json.dumps(matrix, indent=2))
+    (out_dir / f"{stem}.html").write_text(_html(matrix))
+    return out_dir / f"{stem}.json"
 
 
 def _html(matrix: dict) -> str:
@@ -49,6 +62,9 @@ def _html(matrix: dict) -> str:
     unproven = "".join(f"<li>{html.escape(name)}</li>" for name in matrix["unproven_tests"]) or "<li>none</li>"
     verdict = "every seeded defect is caught" if not matrix["missed"] else \
         f"MISSED: {', '.join(matrix['missed'])}"
+    if not matrix.get("complete", True):
+        verdict = (f"PARTIAL matrix ({len(matrix['defects'])} of {matrix['expected_defects']} seeded defects run; "
+                   f"the full matrix is detection.html): {verdict}")
     return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>Defect-detection matrix</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
 td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top;font-size:13px}}
