@@ -33,11 +33,14 @@ TARGET_PROFILE = {
         "flush_wal": True,              # POST /api/admin/flush-wal makes pending spans queryable
         "configurable_provider_urls": False,
     },
+    # What the deployment was started with. Never above the Part B ceilings (resources/policy_bounds.py):
+    # a deployment that throttles later, or keeps deleted keys working longer (this generation caches valid
+    # keys for 10 minutes), fails the B5 / B8 test — a profile describes, it never relaxes.
     "limits": {
-        "signin_max_failures": 100,
-        "invalid_key_max_failures": 1000,
+        "signin_max_failures": 20,
+        "invalid_key_max_failures": 100,
         "invalid_key_window_s": 120,
-        "key_revocation_s": 600,        # valid keys are cached for 10 minutes in this generation
+        "key_revocation_s": 30,
     },
 }
 

@@ -29,11 +29,14 @@ TARGET_PROFILE = {
         "signin_on_first_user": False,
         "configurable_provider_urls": False,  # provider URLs are fixed: the fake provider cannot stand in
     },
+    # What the deployment was started with. Never above the Part B ceilings (resources/policy_bounds.py):
+    # a deployment that throttles later, or keeps deleted keys working longer (this generation caches valid
+    # keys for an hour), fails the B5 / B8 test — a profile describes, it never relaxes.
     "limits": {
-        "signin_max_failures": 100,
-        "invalid_key_max_failures": 1000,
+        "signin_max_failures": 20,
+        "invalid_key_max_failures": 100,
         "invalid_key_window_s": 120,
-        "key_revocation_s": 3600,       # valid keys are cached for an hour in this generation
+        "key_revocation_s": 30,
     },
 }
 
