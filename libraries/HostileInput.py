@@ -15,7 +15,7 @@ from hostile_input import corpus
 from hostile_input.generated import generated_probes
 from hostile_input.operations import operations
 from hostile_input.probes import corpus_probes
-from hostile_input.sweep import Accounts, Sweep
+from hostile_input.sweep import Accounts, Sweep, printable
 from masking import reveal
 
 
@@ -100,8 +100,8 @@ class HostileInput:
         ran out before every probe was sent."""
         offences = summary["offences"]
         if offences:
-            lines = "\n".join(f"- {o['method']} {o['path'][:120]} ({o['source']}) → {o['status'] or 'no answer'}"
-                              for o in offences[:15])
+            lines = printable("\n".join(f"- {o['method']} {o['path'][:120]} ({o['source']}) → "
+                                        f"{o['status'] or 'no answer'}" for o in offences[:15]))
             more = f"\n… and {len(offences) - 15} more" if len(offences) > 15 else ""
             raise AssertionError(f"{policy}: {len(offences)} of {summary['requests']} hostile requests got a 5xx "
                                  f"or no answer (replay records: {summary['replay_file']}):\n{lines}{more}")
@@ -134,13 +134,13 @@ class HostileInput:
                     f"{summary['session_restorations']} session restorations")
         logger.info("Requests per operation:\n" + "\n".join(f"  {count:5}  {label}" for label, count
                                                               in sorted(summary["per_operation"].items())))
-        for offence in sweep.offences[:50]:
-            logger.info(f"Offending request: {offence.line()}")
+        if sweep.offences:  # every one of them, each line printable whatever bytes the request carried
+            logger.info("\n".join(f"Offending request: {offence.line()}" for offence in sweep.offences))
         return summary
 
     @staticmethod
     def _write(records: list, name: str) -> Path:
         folder = Path(BuiltIn().get_variable_value("${OUTPUT DIR}", os.getcwd()))
         path = folder / f"hostile-input-{name}-{os.getpid()}.json"
-        path.write_text(json.dumps(records, indent=1, ensure_ascii=False))
+        path.write_text(json.dumps(records, indent=1, ensure_ascii=False), encoding="utf-8")
         return path

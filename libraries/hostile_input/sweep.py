@@ -9,6 +9,7 @@ signs in again, recreating a deleted account through the other one, so the sweep
 
 import hashlib
 import json
+import re
 import shlex
 import time
 from collections import Counter
@@ -23,6 +24,15 @@ UPSTREAM_STATUSES = frozenset({502, 503, 504})
 SHOWN_BODY_CHARS = 400
 KEPT_BODY_BYTES = 64 * 1024
 SWEEPER, GUARDIAN = "sweeper", "guardian"
+# Characters no UTF-8 file or XML log can hold: lone surrogates, and control characters XML 1.0 forbids.
+_UNPRINTABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every character a UTF-8 file or ``output.xml`` cannot hold written as its escape
+    (``\\ud800``, ``\\x00``), so a record of any request — whatever bytes it carried — can be logged and saved."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                            else f"\\u{ord(m.group()):04x}", text)
 
 
 @dataclass
@@ -48,8 +58,9 @@ class Probe:
                 data = json.loads(text)
                 text = json.dumps({k: mask(v) if k in self.masked_fields else v for k, v in data.items()},
                                   ensure_ascii=False)
-            except (ValueError, AttributeError):
+            except (ValueError, AttributeError, RecursionError):
                 pass
+        text = printable(text)
         if len(text) <= limit:
             return text
         digest = hashlib.sha256(self.body).hexdigest()[:16]
@@ -66,14 +77,16 @@ class Offence:
     elapsed_ms: float
 
     def replay(self, base_url: str) -> dict:
-        """Everything a developer needs to send the request again (secrets masked)."""
+        """Everything a developer needs to send the request again (secrets masked; every text printable, so
+        the record can be saved and logged whatever the request carried)."""
         probe = self.probe
-        return {"operation": probe.operation, "method": probe.method, "path": probe.path,
-                "content_type": probe.content_type, "body": probe.shown_body(KEPT_BODY_BYTES),
-                "body_bytes": len(probe.body) if probe.body is not None else 0,
-                "as": "the signed-in sweeper" if probe.signed_in else "anonymous",
-                "source": probe.source, "status": self.status, "answer": self.answer[:300],
-                "elapsed_ms": round(self.elapsed_ms, 1), "curl": self.curl(base_url)}
+        record = {"operation": probe.operation, "method": probe.method, "path": probe.path,
+                  "content_type": probe.content_type, "body": probe.shown_body(KEPT_BODY_BYTES),
+                  "body_bytes": len(probe.body) if probe.body is not None else 0,
+                  "as": "the signed-in sweeper" if probe.signed_in else "anonymous",
+                  "source": probe.source, "status": self.status, "answer": self.answer[:300],
+                  "elapsed_ms": round(self.elapsed_ms, 1), "curl": self.curl(base_url)}
+        return {key: printable(value) if isinstance(value, str) else value for key, value in record.items()}
 
     def curl(self, base_url: str) -> str:
         probe = self.probe
@@ -89,9 +102,9 @@ class Offence:
     def line(self) -> str:
         what = f"{self.status}" if self.status is not None else "no answer"
         body = f" body {self.probe.shown_body(120)}" if self.probe.body is not None else ""
-        return (f"{self.probe.method} {self.probe.path[:160]}{body} "
-                f"({self.probe.source}; as {'sweeper' if self.probe.signed_in else 'anonymous'}) → {what}: "
-                f"{self.answer[:160]}")
+        return printable(f"{self.probe.method} {self.probe.path[:160]}{body} "
+                         f"({self.probe.source}; as {'sweeper' if self.probe.signed_in else 'anonymous'}) → {what}: "
+                         f"{self.answer[:160]}")
 
 
 class Accounts:
