@@ -210,9 +210,11 @@ class JunjoApi:
 
     @keyword("Page Through Service Spans")
     def page_through_service_spans(self, service: str, by: str, page_size: int = 100,
-                                   max_pages: int = 1000) -> DotDict:
+                                   max_pages: int = 1000, offset_paging: bool = True) -> DotDict:
         """Read every span of ``service`` page by page (``limit=page_size``, ``offset`` 0, ``page_size`` ...)
-        until a page is short, timing each page; at most ``max_pages`` pages.
+        until a page is short, timing each page; at most ``max_pages`` pages. With ``offset_paging=False`` (the
+        target's profile says its lists take no ``offset``) one listing stands for all pages and ``offset`` is
+        never sent — sending it to such a target would read the first page again and again.
 
         Returns ``pages``, ``latencies_ms`` and ``at_s`` (per page), ``span_keys`` (``trace_id:span_id`` of every
         span in page order), ``statuses`` and ``problems`` (a page that was not a 200 list).
@@ -220,7 +222,7 @@ class JunjoApi:
         | ${paged} =    Page Through Service Spans    ${service}    by=admin    page_size=100
         """
         path = f"{OBSERVABILITY}/services/{quote(service, safe='')}/spans"
-        result = load.page_through(self._clients, by, path, int(page_size), int(max_pages))
+        result = load.page_through(self._clients, by, path, int(page_size), int(max_pages), bool(offset_paging))
         logger.info(f"Paged through {path} by {page_size}: {result['pages']} pages, {len(result['span_keys'])} spans, "
                     f"statuses {result['statuses']}" + "".join(f"\n  {p}" for p in result["problems"]))
         return DotDict(result)

@@ -55,18 +55,26 @@ class SecurityProbes:
 
     @keyword("Response Should Be Served As JSON")
     def response_should_be_served_as_json(self, response: ApiResponse, policy: str = "B10"):
-        """Fail, naming ``policy``, unless ``response`` carries ``Content-Type: application/json`` and
-        ``X-Content-Type-Options: nosniff`` (a browser then never renders its body as HTML)."""
-        headers = {name.lower(): value for name, value in response.headers.items()}
-        content_type = headers.get("content-type", "<none>")
-        problems = []
+        """Fail, naming ``policy``, unless ``response`` carries ``Content-Type: application/json`` (its body is
+        data, not a page). Hardening headers are judged apart, by `Responses Should Carry Nosniff`, so a
+        missing header never reads as stored XSS (B10)."""
+        content_type = _headers(response).get("content-type", "<none>")
         if content_type.split(";", 1)[0].strip().lower() != "application/json":
-            problems.append(f"Content-Type {content_type!r}")
-        if headers.get("x-content-type-options", "").strip().lower() != "nosniff":
-            problems.append(f"X-Content-Type-Options {headers.get('x-content-type-options', '<none>')!r}")
-        if problems:
-            raise AssertionError(f"{policy}: {response} answered with {' and '.join(problems)}; JSON must be "
-                                 f"served as application/json with nosniff")
+            raise AssertionError(f"{policy}: {response} answered with Content-Type {content_type!r}; JSON must be "
+                                 f"served as application/json")
+
+    @keyword("Responses Should Carry Nosniff")
+    def responses_should_carry_nosniff(self, responses: list, policy: str = "B10"):
+        """Fail, naming ``policy`` and every offending response at once, unless each of ``responses`` carries
+        ``X-Content-Type-Options: nosniff`` (the hardening header that stops a browser from sniffing a JSON
+        body as HTML)."""
+        missing = [f"{response} (X-Content-Type-Options "
+                   f"{_headers(response).get('x-content-type-options', '<none>')!r})"
+                   for response in responses
+                   if _headers(response).get("x-content-type-options", "").strip().lower() != "nosniff"]
+        if missing:
+            raise AssertionError(f"{policy}: {len(missing)} of {len(responses)} answers lack the hardening header "
+                                 f"X-Content-Type-Options: nosniff: " + "; ".join(missing))
 
     @keyword("Set OTLP Address")
     def set_otlp_address(self, address: str):
@@ -99,3 +107,7 @@ class SecurityProbes:
                     "one character less": key[:-1], "other letter case": key.swapcase(),
                     "repeated to 4096 characters": (key * (4096 // len(key) + 1))[:4096]}
         return {label: Secret(value) for label, value in variants.items() if value != key}
+
+
+def _headers(response: ApiResponse) -> dict:
+    return {name.lower(): value for name, value in response.headers.items()}

@@ -46,6 +46,21 @@ def switch_on_defects(names: str, process: str, log) -> bool:
     return True
 
 
+def switch_on_behaviours(names: str, process: str, log) -> bool:
+    """Apply the seeded behaviours (``sut/behaviours``: legitimate ways real deployments differ) named in
+    ``names`` to ``process``; False (after saying why) on an unknown name."""
+    from sut import behaviours
+
+    try:
+        applied = behaviours.apply(split_names(names), process)
+    except ValueError as error:
+        print(f"{process}: {error}", file=sys.stderr)
+        return False
+    if applied:
+        log.info("seeded behaviours (legitimate, like a real deployment) switched on: %s", ", ".join(applied))
+    return True
+
+
 def split_names(value: str) -> list[str]:
     """``"a, b,,c"`` → ``["a", "b", "c"]``."""
     return [part.strip() for part in (value or "").split(",") if part.strip()]

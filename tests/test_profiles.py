@@ -6,12 +6,15 @@ until a deleted key stops working), and the suite's own guard (``Policy Limit``)
 """
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
 from robot_runs import ROOT, run_tests
 
 TARGETS = ROOT / "resources" / "targets"
+if str(TARGETS) not in sys.path:
+    sys.path.insert(0, str(TARGETS))  # profiles may build on each other, as Robot lets them
 BOUNDS = importlib.util.spec_from_file_location("policy_bounds", ROOT / "resources" / "policy_bounds.py")
 policy_bounds = importlib.util.module_from_spec(BOUNDS)
 BOUNDS.loader.exec_module(policy_bounds)

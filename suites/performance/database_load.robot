@@ -21,6 +21,7 @@ Test Tags        priority:medium    policy:B15
     ...    and the pages together must hold every span exactly once (B15). Also measures how fast the target
     ...    turns acknowledged spans into queryable ones (Export to queryable, spans/s).
     [Tags]    plan:test_query_10000_spans_pagination
+    [Setup]    Target Should Have Capability    offset_paging
     ${service} =    Unique Label    perf-paging
     Start Sampling The Main Target
     Push Spans Until Queryable    ${PAGED_SPANS}    ${service}

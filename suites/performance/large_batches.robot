@@ -61,9 +61,10 @@ A Trace Of 1000 Spans Is Returned Within 500 ms And Pages Completely
     Pushed Spans Should Become Queryable    ${load}
     ${latencies} =    Read Trace Repeatedly    ${load.trace_ids}[0]    ${TRACE_READS}    ${TRACE_SPANS}
     ${reads} =    Record Latencies    trace_read    ${latencies}    limit_ms=${TRACE_QUERY_LIMIT_MS}
-    Latency Should Be Below    ${reads}    ${TRACE_QUERY_LIMIT_MS}    policy=B15
+    # Independent of the paging check below: a slow read must not hide a paging defect (both are reported).
+    Run Keyword And Continue On Failure    Latency Should Be Below    ${reads}    ${TRACE_QUERY_LIMIT_MS}    policy=B15
     ...    what=a trace of ${TRACE_SPANS} spans must be returned within ${TRACE_QUERY_LIMIT_MS} ms
-    ${paged} =    Page Through Service Spans    ${service}    by=admin    page_size=${PAGE_SIZE}
+    ${paged} =    Read Every Span Of Service    ${service}
     ${pushed} =    Pushed Span Keys    ${service}
     Keys Should Be Paged Once Each    ${paged}    ${pushed}
     Figures Should Match The Baseline

@@ -13,7 +13,7 @@ import sys
 
 import uvicorn
 
-from sut.common import switch_on_defects, write_ready_file
+from sut.common import switch_on_behaviours, switch_on_defects, write_ready_file
 
 from . import sessions
 from .app import Backend, create_app
@@ -70,6 +70,8 @@ def run(settings: Settings) -> int:
     signal.signal(signal.SIGINT, request_stop)
 
     if not switch_on_defects(settings.defects, "backend", log):
+        return 2
+    if not switch_on_behaviours(settings.behaviours, "backend", log):
         return 2
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)

@@ -88,6 +88,7 @@ class Settings:
     model_cache_ttl_s: float
     ready_file: str | None
     defects: str
+    behaviours: str
 
 
 def build_parser() -> EnvDefaultsParser:
@@ -124,6 +125,7 @@ def build_parser() -> EnvDefaultsParser:
         help="how long a provider's model list is served from memory (0 = always ask the provider)")
     add("--ready-file", default=None, help="JSON file written once HTTP and gRPC listen")
     add("--defects", default="", help="comma-separated seeded defects to switch on (python -m sut.defects)")
+    add("--behaviours", default="", help="comma-separated seeded behaviours of real deployments (sut/behaviours)")
     return parser
 
 

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from sut.common import switch_on_defects, write_ready_file
+from sut.common import switch_on_behaviours, switch_on_defects, write_ready_file
 
 from . import servers
 from .activity import ExportActivity
@@ -32,6 +32,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s ingestion %(levelname)s %(message)s")
     settings = parse_settings(argv)
     if not switch_on_defects(settings.defects, "ingestion", log):
+        return 2
+    if not switch_on_behaviours(settings.behaviours, "ingestion", log):
         return 2
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

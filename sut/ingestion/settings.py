@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_setting("--ready-file", default=None, help="JSON file written once both servers listen")
     parser.add_setting("--defects", default="", help="comma-separated seeded defects to switch on")
+    parser.add_setting("--behaviours", default="", help="comma-separated seeded behaviours of real deployments")
     return parser
 
 

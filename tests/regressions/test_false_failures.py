@@ -1,0 +1,59 @@
+"""False alarms seen on real deployments, reproduced against a reference target that behaves like the product.
+
+The profile ``reference_like_product`` switches on seeded *behaviours* (``sut/behaviours``) — legitimate ways
+the real product differs: a public ``GET /`` banner, a public ``GET /api/config`` (0.80), list endpoints without
+``offset``, no ``nosniff`` header. Each once made a test fail for the wrong reason; here each such test must
+pass, and only the test of its own that B10 gives the hardening header may fail.
+"""
+
+import pytest
+from robot_runs import run_tests
+
+PROFILE = {"TARGET": "reference_like_product", "BASELINE_CHECK": "False"}
+MUST_PASS = {
+    # B6: / and /api/config are public; the anonymous sweep once reported them as holes.
+    "Every Non-Public Endpoint Refuses Anonymous Requests": "public banner and /api/config",
+    # B10: the data came back verbatim; the XSS tests once failed only on the missing nosniff header.
+    "Markup In API Key Names Is Stored And Returned Byte For Byte": "no nosniff header",
+    "Markup In Span And Event Attributes Is Returned As Escaped JSON": "no nosniff header",
+    "Markup Characters In User Emails Come Back Byte For Byte": "no nosniff header",
+    # offset_paging False: the trace test once paged with offset and reported "spans repeated across pages".
+    "A Trace Of 1000 Spans Is Returned Within 500 ms And Pages Completely": "no offset paging",
+}
+HARDENING = "Every Kind Of Answer Carries The Nosniff Hardening Header"
+PAGING = "10,000 Spans Are Paged By 100 With Every Page Within 50 ms, None Missing Or Repeated"
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory):
+    return run_tests(tmp_path_factory.mktemp("like-product"), [*MUST_PASS, HARDENING, PAGING], PROFILE)
+
+
+# The trace test also times its reads (B15, 500 ms); on a loaded machine that part alone may fail. It is
+# reported beside the paging result, never instead of it, so only a paging complaint is a false alarm here.
+TIMING_ONLY = {"A Trace Of 1000 Spans Is Returned Within 500 ms And Pages Completely": "must be returned within"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("test_name", sorted(MUST_PASS))
+def test_no_false_alarm_on_legitimate_product_behaviour(outcomes, test_name):
+    outcome = outcomes[test_name]
+    if outcome.status == "FAIL" and test_name in TIMING_ONLY:
+        complaints = [line for line in outcome.message.split("\n") if line.strip() and "Several failures" not in line]
+        assert all(TIMING_ONLY[test_name] in line for line in complaints), f"false alarm: {outcome.message}"
+        pytest.skip(f"only the read latency failed (machine under load): {outcome.message}")
+    assert outcome.status == "PASS", f"false alarm ({MUST_PASS[test_name]}): {outcome.message}"
+
+
+@pytest.mark.slow
+def test_a_missing_nosniff_header_fails_only_the_hardening_test(outcomes):
+    outcome = outcomes[HARDENING]
+    assert outcome.status == "FAIL"
+    assert outcome.message.startswith("B10: 5 of 5 answers lack the hardening header"), outcome.message
+
+
+@pytest.mark.slow
+def test_paging_without_offset_support_skips_with_its_cause(outcomes):
+    outcome = outcomes[PAGING]
+    assert outcome.status == "SKIP"
+    assert "offset_paging" in outcome.message and "teardown" not in outcome.message.lower(), outcome.message
