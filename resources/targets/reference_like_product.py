@@ -1,7 +1,8 @@
 """Target profile: the embedded reference target behaving like the real product where it legitimately differs.
 
 Seeded *behaviours* (``sut/behaviours``, not defects) are switched on: a public ``GET /`` banner, a public
-``GET /api/config`` (0.80), list endpoints without ``offset``, no ``nosniff`` header. The suite must raise no
+``GET /api/config`` (0.80), list endpoints without ``offset``, no ``nosniff`` header; and, like a deployment,
+no fresh copies of itself. The suite must raise no
 false alarm here: only the hardening-header test fails (B10 puts it in a test of its own). The false-failure
 regression tests (``tests/regressions``) run against this profile.
 """
@@ -14,5 +15,6 @@ TARGET_PROFILE = dict(
     name="reference_like_product",
     settings=dict(REFERENCE["settings"],
                   behaviours="public_banner,public_config,no_offset_paging,no_nosniff_header"),
-    capabilities=dict(REFERENCE["capabilities"], offset_paging=False),
+    # Like a real deployment, it cannot start fresh copies of itself: tests that need one skip, naming why.
+    capabilities=dict(REFERENCE["capabilities"], offset_paging=False, fresh_targets=False),
 )
