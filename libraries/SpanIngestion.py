@@ -6,7 +6,7 @@ from robot.api.types import Secret
 from robot.utils import DotDict, timestr_to_secs
 
 from ingestion import scenarios
-from ingestion.grpc_sender import ExportChannels, export, export_with_invalid_keys
+from ingestion.grpc_sender import ExportChannels, export, export_with_invalid_keys, reachable
 from ingestion.load_generator import SpanLoad, push, push_summary, span_keys
 from ingestion.otlp_builder import (
     DEFAULT_SERVICE,
@@ -85,6 +85,12 @@ class SpanIngestion:
         | [Teardown]    Close Ingestion Channels
         """
         logger.info(f"Closed {self._channels.close_all()} ingestion channel(s)")
+
+    @keyword("Ingestion Endpoint Problem")
+    def ingestion_endpoint_problem(self, address: str, timeout: str = "5 s") -> str:
+        """Why the OTLP endpoint ``address`` cannot be reached (no gRPC connection within ``timeout``), or an
+        empty string when it can. For the pre-flight check of a target's declared endpoints."""
+        return reachable(address, timestr_to_secs(timeout)) or ""
 
     # ------------------------------------------------------------------ building
 

@@ -52,6 +52,18 @@ class ExportChannels:
         return len(channels)
 
 
+def reachable(address: str, timeout_s: float) -> "str | None":
+    """``None`` when a gRPC connection to ``address`` comes up within ``timeout_s``, else why not."""
+    channel = grpc.insecure_channel(address, options=CHANNEL_OPTIONS)
+    try:
+        grpc.channel_ready_future(channel).result(timeout=timeout_s)
+        return None
+    except grpc.FutureTimeoutError:
+        return f"no gRPC connection to {address} within {timeout_s:g} s"
+    finally:
+        channel.close()
+
+
 def export(stub: grpc.UnaryUnaryMultiCallable, payload: bytes, api_key: "str | None", timeout: float) -> dict:
     """Send one serialized Export request; returns its outcome, never raises on a gRPC error.
 

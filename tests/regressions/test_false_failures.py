@@ -6,6 +6,10 @@ the real product differs: a public ``GET /`` banner, a public ``GET /api/config`
 pass, and only the test of its own that B10 gives the hardening header may fail.
 """
 
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 from robot_runs import run_tests
 
@@ -71,3 +75,53 @@ def test_a_skip_names_its_cause_without_teardown_noise(outcomes, test_name):
     assert "lacks the capability 'fresh_targets'" in outcome.message, outcome.message
     for noise in ("teardown", "no target named", "is None", "All iterations skipped"):
         assert noise not in outcome.message, outcome.message
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _HealthOnly(BaseHTTPRequestHandler):
+    """An HTTP API that is up (``/health`` answers) while its ingestion is not."""
+
+    def do_GET(self):  # noqa: N802 - the name http.server looks up
+        body = b'{"status": "ok"}' if self.path == "/health" else b'{"detail": "Not Found"}'
+        self.send_response(200 if self.path == "/health" else 404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def health_only_api():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _HealthOnly)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("http_up", [False, True], ids=["everything-down", "ingestion-down"])
+def test_an_unreachable_endpoint_fails_once_in_pre_flight(tmp_path, monkeypatch, health_only_api, http_up):
+    """With ingestion unreachable, 21 tests once failed one by one with ``UNAVAILABLE … Connection refused``.
+    Now the pre-flight check fails the run's setup once, naming each unreachable endpoint and only those."""
+    http_url = health_only_api if http_up else f"http://127.0.0.1:{_closed_port()}"
+    otlp = _closed_port()
+    monkeypatch.setenv("JUNJO_HTTP_URL", http_url)
+    monkeypatch.setenv("JUNJO_OTLP_ADDRESS", f"127.0.0.1:{otlp}")
+    names = ["A Deleted API Key Stops Working On Ingestion",
+             "Markup In API Key Names Is Stored And Returned Byte For Byte"]
+    outcomes = run_tests(tmp_path, names, {"TARGET": "junjo_python_backend", "PREFLIGHT_TIMEOUT": "2 s"})
+    for name in names:
+        message = outcomes[name].message
+        assert outcomes[name].status == "FAIL"
+        assert "Pre-flight: target main (junjo_python_backend) does not answer on its declared endpoints" in message
+        assert (f"HTTP {http_url} is unreachable" in message) is not http_up, message
+        assert f"OTLP no gRPC connection to 127.0.0.1:{otlp}" in message, message
