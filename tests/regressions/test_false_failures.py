@@ -7,11 +7,17 @@ pass, and only the test of its own that B10 gives the hardening header may fail.
 """
 
 import socket
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from robot_runs import run_tests
+from robot_runs import ROOT, run_tests
+
+from target.embedded import EmbeddedTarget
+
+sys.path.insert(0, str(ROOT / "resources" / "targets"))
+from reference import TARGET_PROFILE as REFERENCE  # noqa: E402 - the reference profile's settings
 
 PROFILE = {"TARGET": "reference_like_product", "BASELINE_CHECK": "False"}
 MUST_PASS = {
@@ -125,3 +131,44 @@ def test_an_unreachable_endpoint_fails_once_in_pre_flight(tmp_path, monkeypatch,
         assert "Pre-flight: target main (junjo_python_backend) does not answer on its declared endpoints" in message
         assert (f"HTTP {http_url} is unreachable" in message) is not http_up, message
         assert f"OTLP no gRPC connection to 127.0.0.1:{otlp}" in message, message
+
+
+@pytest.fixture
+def deployment_without_database_paths(monkeypatch):
+    """A running reference target presented as a deployment whose profile names no database file."""
+    def start(defects: list[str]):
+        target = EmbeddedTarget("no-db-paths", dict(REFERENCE["settings"]), defects)
+        target.start()
+        started.append(target)
+        description = target.describe()
+        monkeypatch.setenv("JUNJO_HTTP_URL", description["http_url"])
+        monkeypatch.setenv("JUNJO_OTLP_ADDRESS", description["otlp_address"])
+        monkeypatch.setenv("JUNJO_ADMIN_EMAIL", "qa-admin@acceptance.example")
+        monkeypatch.setenv("JUNJO_ADMIN_PASSWORD", "correct-horse-battery-staple")
+        for name in ("JUNJO_SQLITE_PATH", "JUNJO_DUCKDB_PATH"):
+            monkeypatch.delenv(name, raising=False)
+    started: list = []
+    yield start
+    for target in started:
+        target.stop()
+
+
+SQL_KEY_TEST = "Injection Strings As API Key Are Refused And Leave The Key Table Intact"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("defect", ["", "api_key_lookup_by_string_formatting"], ids=["correct", "injectable"])
+def test_a_missing_database_path_leaves_out_only_the_inspection(tmp_path, deployment_without_database_paths,
+                                                                 defect):
+    """The SQL-injection API-key test once skipped before sending anything when the profile named no database
+    file. Now only its inspection step is left out: its API checks run (and catch an injectable key lookup),
+    and a test that passed everything else ends skipped, naming the missing file."""
+    deployment_without_database_paths([defect] if defect else [])
+    outcome = run_tests(tmp_path, [SQL_KEY_TEST], {"TARGET": "junjo_python_backend"})[SQL_KEY_TEST]
+    note = "database inspection not possible: the target profile gives no sqlite_path"
+    if defect:
+        assert outcome.status == "FAIL" and outcome.message.startswith("Several failures"), outcome.message
+        assert "B9" in outcome.message and f"(Also not verified: {note}" in outcome.message, outcome.message
+    else:
+        assert outcome.status == "SKIP", outcome.message
+        assert outcome.message == f"Every other check passed; not verified: {note} (2 step(s)).", outcome.message
