@@ -17,6 +17,13 @@ from expectations.matching import (
 )
 
 SHOWN = 5
+# Columns filled from attributes only the current junjo telemetry (contract version 2) sends, with the older
+# attribute that fills them in version 1 (contract A6).
+CURRENT_TELEMETRY_ONLY = {
+    "junjo.executable_runtime_id": ("junjo_id", "junjo.id"),
+    "junjo.parent_executable_runtime_id": ("junjo_parent_id", "junjo.parent_id"),
+    "junjo.workflow.execution_graph_snapshot": ("junjo_wf_graph_structure", "junjo.workflow.graph_structure"),
+}
 
 
 def _ids(span: dict) -> tuple:
@@ -44,6 +51,32 @@ class SpanExpectations:
         missing = [":".join(_ids(span)) for span in expected if _ids(span) not in have]
         logger.info(f"{len(expected) - len(missing)} of {len(expected)} expected spans found")
         return missing
+
+    @keyword("Spans As Read By A Target Of Telemetry Versions")
+    def spans_as_read_by_a_target_of_telemetry_versions(self, spans: list, versions: "list | None") -> list:
+        """``spans`` as a target that reads the junjo telemetry contract ``versions`` (profile capability
+        ``junjo_telemetry_versions``, default both) stores them: a target of an older generation reads only
+        version 1, so the junjo columns a version-2 client fills through attributes that version 1 does not
+        know (``junjo.executable_runtime_id`` …) are expected empty. Logs every column no longer expected."""
+        if versions is None or 2 in [int(v) for v in versions]:
+            return spans
+        adjusted, left_out = [], Counter()
+        for span in spans:
+            copy = type(span)(span)
+            built = span.get("_otlp")
+            attributes = {a.key for a in built.span.attributes} if built is not None else set()
+            for current, (column, older) in CURRENT_TELEMETRY_ONLY.items():
+                if current in attributes and older not in attributes:
+                    copy[column] = None
+                    left_out[column] += 1
+            if copy.get("junjo_id") is None and span.get("_state_patches"):
+                # a state patch names its node and workflow by those ids: nothing to expect there either
+                copy["_state_patches"] = [dict(patch, node_id="", workflow_id="") for patch in span["_state_patches"]]
+            adjusted.append(copy)
+        if left_out:
+            logger.info(f"The target reads junjo telemetry version(s) {versions} only: columns filled from "
+                        f"version-2 attributes are expected empty ({dict(left_out)}).")
+        return adjusted
 
     @keyword("Trace Ids Of")
     def trace_ids_of(self, spans: list) -> list:

@@ -32,6 +32,7 @@ TARGET_PROFILE = {
         "signin_on_first_user": True,
         "flush_wal": True,              # POST /api/admin/flush-wal makes pending spans queryable
         "configurable_provider_urls": False,
+        "junjo_telemetry_versions": [1, 2],  # both junjo telemetry formats
     },
     # What the deployment was started with. Never above the Part B ceilings (resources/policy_bounds.py):
     # a deployment that throttles later, or keeps deleted keys working longer (this generation caches valid

@@ -28,6 +28,7 @@ TARGET_PROFILE = {
         "ping": True,
         "signin_on_first_user": False,
         "configurable_provider_urls": False,  # provider URLs are fixed: the fake provider cannot stand in
+        "junjo_telemetry_versions": [1],  # this generation reads the older junjo telemetry (junjo.id …) only
     },
     # What the deployment was started with. Never above the Part B ceilings (resources/policy_bounds.py):
     # a deployment that throttles later, or keeps deleted keys working longer (this generation caches valid

@@ -29,6 +29,7 @@ TARGET_PROFILE = {
         "ping": True,
         "signin_on_first_user": False,
         "configurable_provider_urls": True,  # LLM provider base URLs are settings: a fake provider can stand in
+        "junjo_telemetry_versions": [1, 2],  # both junjo telemetry formats (contract A6)
     },
     "limits": {
         "signin_max_failures": 5,       # a 429 must come no later than this many failures
