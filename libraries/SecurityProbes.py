@@ -63,6 +63,18 @@ class SecurityProbes:
             raise AssertionError(f"{policy}: {response} answered with Content-Type {content_type!r}; JSON must be "
                                  f"served as application/json")
 
+    @keyword("Public Answer Should Reveal Nothing Private")
+    def public_answer_should_reveal_nothing_private(self, response: ApiResponse, private: dict,
+                                                    policy: str = "B6"):
+        """Fail, naming ``policy`` and the kind of data, when the body of ``response`` (an answer to an
+        anonymous request) contains any value of ``private`` (label → value: an email, an API key, a service
+        name, a trace id). Values are never shown, only their labels; a ``Secret`` is compared revealed."""
+        body = response.text or ""
+        found = [label for label, value in private.items() if str(reveal(value)) and str(reveal(value)) in body]
+        if found:
+            raise AssertionError(f"{policy}: the public {response} reveals {', '.join(found)} to an anonymous "
+                                 f"client; a public endpoint returns no user, key or span data")
+
     @keyword("Responses Should Carry Nosniff")
     def responses_should_carry_nosniff(self, responses: list, policy: str = "B10"):
         """Fail, naming ``policy`` and every offending response at once, unless each of ``responses`` carries

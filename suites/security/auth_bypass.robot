@@ -123,3 +123,13 @@ Every Non-Public Endpoint Refuses Anonymous Requests
     FOR    ${operation}    IN    @{operations}
         Run Keyword And Continue On Failure    Anonymous Request Should Be Refused    ${operation}
     END
+
+Public Endpoints Reveal No User, Key Or Span Data
+    [Documentation]    The few endpoints that answer without a session (the banner, health, ping, db-has-users,
+    ...    openapi, ``/api/config`` on 0.80) exist for monitoring and the first sign-in. They must not hand an
+    ...    anonymous client a user's email, an API key, or span data (B6).
+    [Tags]    plan:1.3    policy:B6
+    ${private} =    Private Data Of The Target
+    FOR    ${path}    IN    @{PUBLIC_PATHS}
+        Run Keyword And Continue On Failure    Anonymous Answer Should Reveal Nothing Private    ${path}    ${private}
+    END
