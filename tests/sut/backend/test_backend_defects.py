@@ -31,6 +31,8 @@ DEFECT_ARGS = {
     "delete_any_users_key": [],
     "overlong_password_server_error": [],
     "signed_in_user_row_leaks_hash": [],
+    "nosniff_header_dropped": [],
+    "db_has_users_lists_emails": [],
 }
 
 
@@ -179,6 +181,18 @@ def test_spans_served_as_html(defective):
     backend = defective["spans_served_as_html"]
     answer = admin_session(backend).get(backend.url(f"{OBS}/traces/{'0' * 32}/spans"), timeout=10)
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/html")
+
+
+def test_nosniff_header_dropped(defective):
+    answer = defective["nosniff_header_dropped"].anonymous("GET", "/health")
+    assert answer.status_code == 200 and "x-content-type-options" not in answer.headers
+
+
+def test_db_has_users_lists_emails(defective):
+    backend = defective["db_has_users_lists_emails"]
+    admin_session(backend)
+    answer = backend.anonymous("GET", "/users/db-has-users")
+    assert answer.status_code == 200 and ADMIN in answer.text
 
 
 def test_key_names_html_escaped(defective):
