@@ -246,7 +246,11 @@ class SpanIngestion:
         what = f"Export of {result.get('span_count', '?')} spans answered {result['code']}"
         if result["code"] != code.upper():
             details = f" ({result['details']})" if result.get("details") else ""
-            raise AssertionError(f"{what}{details}, expected {code.upper()}")
+            hint = ""
+            if result["code"] == "RESOURCE_EXHAUSTED" and code.upper() == "OK":
+                hint = ("; the target is throttling this client — on a shared deployment, another test's flood "
+                        "of invalid keys (B5) can lock out every client of this host: run throttling tests alone")
+            raise AssertionError(f"{what}{details}, expected {code.upper()}{hint}")
         if rejected_spans is not None and result["rejected_spans"] != int(rejected_spans):
             message = f": {result['error_message']}" if result.get("error_message") else ""
             raise AssertionError(f"{what} with {result['rejected_spans']} rejected spans{message}, "

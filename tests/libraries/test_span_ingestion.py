@@ -425,3 +425,12 @@ def test_keywords_in_a_robot_run_keep_keys_out_of_output(server, tmp_path, logle
                    console="none")
     assert rc == 0, output.read_text()
     assert SECRET_KEY not in output.read_text()
+
+
+def test_a_throttled_export_says_so_instead_of_reading_as_a_broken_target():
+    from SpanIngestion import SpanIngestion
+
+    throttled = {"code": "RESOURCE_EXHAUSTED", "span_count": 2,
+                 "details": "too many invalid API keys from this client; retry after 36 s"}
+    with pytest.raises(AssertionError, match="the target is throttling this client .* run throttling tests alone"):
+        SpanIngestion().export_result_should_be(throttled, "OK")
