@@ -2,8 +2,10 @@
 and the defect-detection parts of a run are merged into the matrix when the session ends (a run of only some
 defects writes a partial matrix beside the full one)."""
 
+import os
 import shutil
 import sys
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,15 +18,17 @@ def _is_worker(session) -> bool:
     return hasattr(session.config, "workerinput")
 
 
-def pytest_sessionstart(session):
-    from tools.detection_report import PARTS
-    if not _is_worker(session):
-        shutil.rmtree(PARTS, ignore_errors=True)
+def pytest_configure(config):
+    from tools.detection_report import RUN_VARIABLE
+    if not hasattr(config, "workerinput"):  # the controller (or a plain session): a fresh run id for its workers
+        os.environ[RUN_VARIABLE] = uuid.uuid4().hex
 
 
 def pytest_sessionfinish(session):
     from tools import detection_report
-    if not _is_worker(session) and detection_report.PARTS.exists():
+    parts = detection_report.run_parts()
+    if not _is_worker(session) and parts.exists():
         from sut.defects import catalogue
-        matrix = detection_report.merge(detection_report.PARTS, list(catalogue()))
+        matrix = detection_report.merge(parts, list(catalogue()))
         detection_report.write(matrix, detection_report.PARTS.parent)
+        shutil.rmtree(parts, ignore_errors=True)

@@ -11,11 +11,20 @@ reads only ``detection.json`` and calls a matrix that is not ``complete`` partia
 
 import html
 import json
+import os
 from pathlib import Path
 
 from tools.robot_inventory import ROOT, robot_tests
 
 PARTS = ROOT / "results" / "detection-parts"
+RUN_VARIABLE = "JUNJO_DETECTION_RUN"
+
+
+def run_parts() -> Path:
+    """The parts folder of this pytest session (``PARTS/<run id>``, the id set by the session's controller in
+    ``JUNJO_DETECTION_RUN`` and inherited by its xdist workers), so that two sessions at once — a detection run
+    and any other pytest run — never delete or mix each other's parts."""
+    return PARTS / os.environ.get(RUN_VARIABLE, "default")
 
 
 def merge(parts_dir: Path, expected_defects: "list[str] | None" = None) -> dict:

@@ -8,13 +8,14 @@ import json
 
 import pytest
 
-from tools.detection_report import PARTS
+from tools.detection_report import run_parts
 
 
 @pytest.fixture
 def record_detection():
     """Store one defect's outcome as a part of the matrix."""
     def record(entry: dict) -> None:
-        PARTS.mkdir(parents=True, exist_ok=True)
-        (PARTS / f"{entry['defect']}.json").write_text(json.dumps(entry))
+        parts = run_parts()
+        parts.mkdir(parents=True, exist_ok=True)
+        (parts / f"{entry['defect']}.json").write_text(json.dumps(entry))
     return record
