@@ -193,3 +193,15 @@ def test_a_partial_detection_run_never_replaces_the_full_matrix(tmp_path):
     assert json.loads(full.read_text())["complete"] is True
     assert json.loads(partial.read_text())["not_run"] == ["b"]
     assert "PARTIAL matrix" in (tmp_path / "detection-partial.html").read_text()
+
+
+def test_run_arguments_are_read_as_robot_reads_them():
+    from tools import run_args
+
+    args = run_args.parse(["--outputdir", "a", "-d", "b", "--variable=TARGET:junjo_ai_studio_080", "--processes", "3",
+                           "-i", "security", "--exclude", "slow", "--argumentfile", "x.args"])
+    assert (args.outputdir, args.target, args.include, args.exclude) == ("b", "junjo_ai_studio_080", ["security"],
+                                                                         ["slow"])
+    assert args.filters == ["--include security", "--exclude slow"] and not args.paths
+    full = run_args.parse(["--variable", "DEFECTS:x", "--pabotlibport", "0"])
+    assert (full.outputdir, full.target, full.filters) == ("results", "reference", [])
