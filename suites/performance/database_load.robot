@@ -82,17 +82,6 @@ Push Spans Until Queryable
     ${seconds} =    Stop Timer    export_to_queryable
     Record Figure    export_to_queryable.spans_per_s    ${{ ${load.spans} / ${seconds} }}    unit=/s
 
-Push One Trace Until Queryable
-    [Documentation]    Pushes one trace of ``spans`` spans of ``service``, waits until it is queryable and returns
-    ...    ``{trace_id, span_ids}``.
-    [Arguments]    ${service}    ${spans}
-    ${load} =    Push Spans And Expect Every Batch Acknowledged    1    ${service}
-    ...    traces_per_batch=${1}    spans_per_trace=${spans}
-    Pushed Spans Should Become Queryable    ${load}
-    ${pushed} =    Pushed Span Keys    ${service}
-    VAR    &{trace} =    trace_id=${load.trace_ids}[0]    span_ids=${{ [key.split(":")[1] for key in $pushed] }}
-    RETURN    ${trace}
-
 Concurrent Writer Calls
     [Documentation]    The calls of `Run Keywords Concurrently` for ``writers`` writers: even ones push spans of
     ...    their own service ``label-<n>``, odd ones create the API key ``label-<n>``.
