@@ -76,7 +76,9 @@ class LoadPlan:
     @property
     def time_limit_s(self) -> float:
         """Locust's ``--run-time``: the planned schedule (requests / rate) after the start delay, and the run's
-        own bound ``run_time_s`` at most."""
+        own bound ``run_time_s`` at most (``run_time_s`` itself when ``requests`` is 0: no count bound)."""
+        if not self.requests:
+            return self.run_time_s
         return min(self.run_time_s, self.start_delay_s + self.requests / self.rate_per_s + SCHEDULE_SLACK_S)
 
     def master_command(self, port: int) -> list[str]:
