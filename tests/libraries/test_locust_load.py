@@ -2,14 +2,21 @@
 on loopback) of both user classes against the embedded reference target — every request counted, the
 open-loop schedule kept, the spans sent stored, and no secret in any file or command line Locust saw."""
 
+import json
+import os
+import textwrap
 import time
+from pathlib import Path
 
 import pytest
 import requests
+import robot
+from robot.api import ExecutionResult
 
 from load.runner import LoadPlan, masked, percentile, run, summary
 from target.embedded import EmbeddedTarget
 
+LIBRARIES = Path(__file__).resolve().parents[2] / "libraries"
 EMAIL, PASSWORD = "locust-admin@acceptance.example", "locust-admin-password-Kq3v"
 SPANS_PER_BATCH = 50
 
@@ -102,3 +109,53 @@ def test_two_workers_of_api_readers_check_every_answer_without_leaking_the_cooki
     assert reads["services"]["errors"] == reads["services"]["count"] > 0
     assert result["failures"] == sum(read["errors"] for read in reads.values())
     assert files_mentioning(tmp_path, target["cookie"]) == []
+
+
+def load(p99_ms: float, achieved: float) -> dict:
+    side = {"count": 1000, "errors": 0, "p50_ms": 9.0, "p95_ms": 30.0, "p99_ms": p99_ms, "max_ms": p99_ms + 10,
+            "mean_ms": 12.0, "items": 0, "first_s": 0.0, "last_s": 20.0}
+    return {"user_class": "ApiReaderUser", "users": 1000, "workers": 2, "declared_rate_per_s": 50.0,
+            "requests": 1000, "failures": 0, "achieved_rate_per_s": achieved, "items_per_s": 0.0,
+            "open_loop": side, "service": dict(side, p99_ms=p99_ms / 2), "failure_examples": [],
+            "by_name": {"trace": {"open_loop": side, "service": side}},
+            "history": {"at_s": [0, 1, 2], "users": [1000] * 3, "requests_per_s": [48.0, 50.0, 51.0],
+                        "p50_ms": [None, 9.0, 9.0], "p95_ms": [None, 30.0, 31.0]}}
+
+
+SUITE = """
+*** Settings ***
+Library    Metrics
+Library    LocustLoad
+Variables    loads.py
+
+*** Test Cases ***
+Fast Enough At The Declared Rate
+    Record Load Statistics    api_open_loop    ${FAST}    limit_ms=200
+    Locust Load Should Reach Its Rate Within The Latency Limit    ${FAST}    200    policy=B15
+
+Too Slow
+    Locust Load Should Reach Its Rate Within The Latency Limit    ${SLOW}    200    policy=B15
+
+Rate Not Reached
+    Locust Load Should Reach Its Rate Within The Latency Limit    ${STARVED}    200    policy=B15
+"""
+
+
+def test_the_keywords_record_the_figures_and_name_rate_and_latency_in_failures(tmp_path):
+    (tmp_path / "load.robot").write_text(textwrap.dedent(SUITE))
+    (tmp_path / "loads.py").write_text(f"FAST = {load(120.0, 50.1)!r}\nSLOW = {load(310.0, 50.1)!r}\n"
+                                       f"STARVED = {load(20.0, 31.0)!r}\n")
+    robot.run(str(tmp_path / "load.robot"), outputdir=str(tmp_path / "out"), pythonpath=[str(LIBRARIES)],
+              report=None, log=None, stdout=open(os.devnull, "w"))
+    tests = {test.name: test for test in ExecutionResult(str(tmp_path / "out" / "output.xml")).suite.tests}
+    assert tests["Fast Enough At The Declared Rate"].passed
+    assert "api_open_loop.p99_ms 120 ms" in tests["Fast Enough At The Declared Rate"].message
+    slow, starved = tests["Too Slow"].message, tests["Rate Not Reached"].message
+    assert slow.startswith("B15: latency: p99_ms 310 ms from intended start") and "50.1 requests/s achieved" in slow
+    assert starved.startswith("B15: latency: the declared arrival rate was not reached")
+    assert "31.0 requests/s achieved of 50/s declared" in starved and "p99_ms 20 ms" in starved
+    figures = json.loads((tmp_path / "out" / "metrics.json").read_text())["tests"]
+    recorded = figures["Load.Fast Enough At The Declared Rate"]["figures"]
+    assert recorded["api_open_loop.achieved_rate_per_s"]["value"] == 50.1
+    assert recorded["api_open_loop.service_p99_ms"]["value"] == 60.0
+    assert "data:image/png;base64" in (tmp_path / "out" / "output.xml").read_text()
