@@ -28,6 +28,7 @@ import random
 import time
 
 import gevent
+import gevent.event
 import grpc
 import grpc.experimental.gevent as grpc_gevent
 from locust import FastHttpUser, User, events, task
@@ -55,8 +56,8 @@ def _options(parser):
                        help="declared arrival rate of all users together, requests per second")
     group.add_argument("--load-users", type=int, default=1,
                        help="how many users the run spawns in all (-u; workers are not told -u themselves)")
-    group.add_argument("--load-start-delay", type=float, default=0.0,
-                       help="seconds from the test's start to the first scheduled request (lets every user spawn)")
+    group.add_argument("--load-settle", type=float, default=1.0,
+                       help="seconds from 'every user spawned' to the start of the schedules")
     group.add_argument("--load-requests", type=int, default=0,
                        help="stop after this many requests in all (0: only --run-time bounds the run)")
     group.add_argument("--otlp-address", default="", help="host:port of the target's OTLP gRPC endpoint")
@@ -66,12 +67,16 @@ def _options(parser):
     group.add_argument("--spans-per-batch", type=int, default=100, help="spans per Export request (10 per trace)")
 
 
-_started = {"at": None}
+_spawned = gevent.event.Event()
+_spawned_at = {"at": None}
+SPAWN_WAIT_S = 120
 
 
-@events.test_start.add_listener
-def _remember_start(environment, **_):
-    _started["at"] = time.perf_counter()
+@events.spawning_complete.add_listener
+def _every_user_spawned(user_count, **_):
+    """Every worker has spawned its users (the master tells the workers): the schedules may start."""
+    _spawned_at["at"] = time.perf_counter()
+    _spawned.set()
 
 
 @events.test_start.add_listener
@@ -96,10 +101,9 @@ def _counted(stats) -> int:
 
 
 class OpenLoopUser(User):
-    """A user that sends on a fixed schedule: one request every ``users / rate`` seconds, starting at a
-    random phase after ``--load-start-delay`` (so spawning does not overlap the measured load), so all
-    users together arrive at the declared rate (Locust's ``wait_time`` would instead
-    wait *after* each answer: a closed loop, where a slow answer delays the next request). A user late on
+    """A user that sends on a fixed schedule: one request every ``users / rate`` seconds from a random phase
+    once every user has spawned, so all users together arrive at the declared rate (Locust's ``wait_time``
+    would instead wait *after* each answer: a closed loop, where a slow answer delays the next request). A user late on
     its schedule sends at once; it never sends more than ``--load-requests / users`` requests."""
 
     abstract = True
@@ -108,10 +112,16 @@ class OpenLoopUser(User):
         options = self.environment.parsed_options
         users = max(1, int(options.load_users))
         self.interval_s = users / max(float(options.load_rate), 1e-9)
-        began = _started["at"] if _started["at"] is not None else time.perf_counter()
-        first = max(time.perf_counter(), began + float(options.load_start_delay))
-        self.next_start = first + random.uniform(0, self.interval_s)
+        self.phase_s = random.uniform(0, self.interval_s)
+        self.next_start = None
         self.remaining = -(-options.load_requests // users) if options.load_requests > 0 else None
+
+    def _first_slot(self) -> float:
+        """The first intended start: ``--load-settle`` s after every user of every worker has spawned (so
+        spawning, which keeps the workers busy, never overlaps the measured load), plus this user's phase."""
+        _spawned.wait(SPAWN_WAIT_S)
+        spawned = _spawned_at["at"] if _spawned_at["at"] is not None else time.perf_counter()
+        return spawned + float(self.environment.parsed_options.load_settle) + self.phase_s
 
     def wait_time(self):
         return 0  # the wait happens before each request, in `scheduled` (Locust waits after a task)
@@ -123,6 +133,8 @@ class OpenLoopUser(User):
             if self.remaining <= 0:
                 raise StopUser()
             self.remaining -= 1
+        if self.next_start is None:
+            self.next_start = self._first_slot()
         intended = self.next_start
         self.next_start += self.interval_s
         gevent.sleep(max(0.0, intended - time.perf_counter()))

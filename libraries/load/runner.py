@@ -35,6 +35,7 @@ SHUTDOWN_GRACE_S = 30
 PERCENTILES = (50, 95, 99)
 SPAWN_PER_WORKER = 200
 SCHEDULE_SLACK_S = 5
+SETTLE_S = 1.0
 FAILURES_KEPT = 10
 
 
@@ -58,7 +59,7 @@ class LoadPlan:
         """Options shared by the master and its workers (the master hands custom ones on too, but a
         worker started on another machine must know them before it connects)."""
         options = {"load-rate": self.rate_per_s, "load-requests": self.requests, "load-users": self.users,
-                   "load-start-delay": round(self.start_delay_s, 2), **self.options}
+                   "load-settle": SETTLE_S, **self.options}
         arguments = ["-f", str(LOCUSTFILE)]
         for name, value in options.items():
             arguments += [f"--{name}", str(value)]
@@ -70,8 +71,9 @@ class LoadPlan:
 
     @property
     def start_delay_s(self) -> float:
-        """When the schedules start: after every user has spawned, with a second to spare."""
-        return self.users / self.users_per_s + 1
+        """When the schedules start at the latest: every user spawned (twice the planned time, for a busy
+        machine), then ``SETTLE_S``."""
+        return 2 * self.users / self.users_per_s + SETTLE_S
 
     @property
     def time_limit_s(self) -> float:

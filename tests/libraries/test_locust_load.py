@@ -50,7 +50,7 @@ def test_the_master_and_its_workers_share_the_load_options_but_never_a_secret():
     assert "--load-rate 20.0" in master and "--load-rate 20.0" in worker and "--load-users 100" in worker
     assert "--expect-workers 2" in master and "-u 100" in master
     assert "s3cr3t" not in master + worker
-    assert plan.time_limit_s == pytest.approx(100 / 400 + 1 + 200 / 20 + 5)
+    assert plan.time_limit_s == pytest.approx(2 * 100 / 400 + 1 + 200 / 20 + 5)
     assert "s3cr3t" not in masked("cookie s3cr3t-cookie leaked", ["s3cr3t-cookie"])
 
 
