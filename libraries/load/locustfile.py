@@ -103,8 +103,9 @@ def _counted(stats) -> int:
 class OpenLoopUser(User):
     """A user that sends on a fixed schedule: one request every ``users / rate`` seconds from a random phase
     once every user has spawned, so all users together arrive at the declared rate (Locust's ``wait_time``
-    would instead wait *after* each answer: a closed loop, where a slow answer delays the next request). A user late on
-    its schedule sends at once; it never sends more than ``--load-requests / users`` requests."""
+    would instead wait *after* each answer: a closed loop, where a slow answer delays the next request).
+    A user late on its schedule sends at once; it never sends more than ``--load-requests / users``
+    requests."""
 
     abstract = True
 
