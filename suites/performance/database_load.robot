@@ -55,7 +55,8 @@ The API Keeps p99 Under 200 ms For 1000 Requests From Concurrent Clients Without
     ...    clients, each sending its share back to back (so ${API_LOAD_CLIENTS} are always in flight; firing
     ...    all 1000 at the same instant would only measure the client machine's queue). The mix is what the UI
     ...    does while people browse traces, with one API-key creation in ten. Every answer is checked: the
-    ...    trace always complete, pages only of their service, each new key listed once.
+    ...    trace always complete, pages only of their service, each new key listed once. This is the closed-loop
+    ...    figure; the open-loop one, from 1000 Locust users at a declared rate, is in ``open_loop_load.robot``.
     [Tags]    plan:3.3
     ${service} =    Unique Label    perf-api-load
     ${trace} =    Push One Trace Until Queryable    ${service}    ${API_LOAD_TRACE_SPANS}
