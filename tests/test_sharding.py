@@ -6,6 +6,7 @@ merged output must hold the same suites and tests with the same statuses, and th
 folder must give the same verdict (printed line and exit status) as the unsharded run's.
 """
 
+import json
 import os
 import re
 import subprocess
@@ -14,6 +15,8 @@ import sys
 import pytest
 from robot.api import ExecutionResult
 from robot_runs import ROOT
+
+from tools import merge_shards
 
 # Three quick suites (about 8 s of tests in all). pabot splits the items of suites.order in contiguous parts
 # and counts the #WAIT line as an item: [Sql Injection, Session Races | Xss, #WAIT].
@@ -61,3 +64,16 @@ def test_two_merged_shards_match_the_unsharded_run(tmp_path):
     merged_signoff, single_signoff = _signoff(merged), _signoff(single)
     assert merged_signoff == single_signoff
     assert done.returncode == merged_signoff[0], "merge_shards must exit with the sign-off's status"
+
+
+def test_a_missing_shard_stops_the_merge_and_metrics_of_every_shard_are_kept(tmp_path, capsys):
+    first, second = tmp_path / "1-of-2", tmp_path / "2-of-2"
+    for folder, test in ((first, "Suites.A.One"), (second, "Suites.B.Two")):
+        folder.mkdir()
+        (folder / "metrics.json").write_text(json.dumps({"tests": {test: {"figures": {}}}}))
+    assert merge_shards.merge(tmp_path / "merged", [first, second]) == merge_shards.MISSING_SHARD
+    assert "no output.xml in" in capsys.readouterr().err
+    (tmp_path / "merged").mkdir()
+    assert merge_shards.merge_metrics([first, second], tmp_path / "merged") == 2
+    merged = json.loads((tmp_path / "merged" / "metrics.json").read_text())["tests"]
+    assert sorted(merged) == ["Suites.A.One", "Suites.B.Two"]
