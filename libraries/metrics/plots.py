@@ -56,7 +56,7 @@ def load_png(title: str, history: dict, declared_rate: float, limit_ms: "float |
     plt = _pyplot()
     figure, (rate, latency) = plt.subplots(1, 2, figsize=(11, 3.4))
     at_s = history.get("at_s", [])
-    rate.plot(at_s, history.get("requests_per_s", []), color="tab:blue", label="achieved requests/s")
+    rate.plot(at_s, history.get("requests_per_s", []), color="tab:blue", label="achieved requests/s (10 s window)")
     rate.axhline(float(declared_rate), color="tab:red", linestyle="--", label=f"declared {float(declared_rate):g}/s")
     users = rate.twinx()
     users.plot(at_s, history.get("users", []), color="grey", linestyle=":", label="users")
