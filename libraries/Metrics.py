@@ -29,6 +29,8 @@ class Metrics:
       and a plot (latency over time beside a histogram).
     - `Start Sampling Target Processes` ... `Stop Sampling Target Processes`: RSS and CPU of the target's
       processes (psutil), plotted over time; memory growth is judged after `Mark Warm-Up Done`.
+    - `Record Load Statistics`: what a Locust run measured (open-loop and service-time percentiles,
+      declared and achieved arrival rate), as a table and a plot of the run second by second.
     - `Record Figure`: any other number (spans/s, a delay).
 
     Figures are named ``<measurement>.<statistic>`` (``ack.p50_ms``). The ``... Should ...`` keywords fail
@@ -87,6 +89,43 @@ class Metrics:
             html += plots.img_tag(png, f"{name} latency")
         logger.info(html, html=True)
         return DotDict(summary.as_dict())
+
+    @keyword("Record Load Statistics")
+    def record_load_statistics(self, name: str, load: dict, limit_ms: "float | None" = None) -> DotDict:
+        """Record the statistics of a load run (``Run Locust ...`` of ``LocustLoad``) as measurement ``name``;
+        log a table per request name and a plot (arrival rate and latency second by second); return the
+        headline figures.
+
+        Figures: ``<name>.p50_ms``, ``.p95_ms``, ``.p99_ms``, ``.max_ms`` — latency from each request's
+        intended start (open loop); ``<name>.service_p99_ms`` — from when it was sent; ``.requests``,
+        ``.failures``, ``.declared_rate_per_s``, ``.achieved_rate_per_s``, and ``.items_per_s`` when the
+        answers carry items (spans acknowledged by an Export).
+
+        | ${api} =    Record Load Statistics    api_open_loop    ${load}    limit_ms=${API_P99_LIMIT_MS}
+        """
+        open_loop, service = load["open_loop"], load["service"]
+        figures = {f"{name}.{key}": (open_loop[key], "ms") for key in ("p50_ms", "p95_ms", "p99_ms", "max_ms")}
+        figures.update({
+            f"{name}.service_p99_ms": (service["p99_ms"], "ms"),
+            f"{name}.requests": (load["requests"], ""), f"{name}.failures": (load["failures"], ""),
+            f"{name}.declared_rate_per_s": (float(load["declared_rate_per_s"]), "/s"),
+            f"{name}.achieved_rate_per_s": (load["achieved_rate_per_s"], "/s")})
+        if load.get("items_per_s"):
+            figures[f"{name}.items_per_s"] = (load["items_per_s"], "/s")
+        self._add(figures, latencies={name: {"open_loop": open_loop, "service": service}})
+        self._current()["headline"] += [f"{name}.p99_ms", f"{name}.achieved_rate_per_s"]
+        title = (f"{name}: {load['users']} {load['user_class']} users on {load['workers']} workers, "
+                 f"{load['requests']} requests, {load['failures']} failed")
+        rows = [[request, *(f"{stats['open_loop'][key]:.0f}" for key in ("p50_ms", "p95_ms", "p99_ms")),
+                 f"{stats['service']['p99_ms']:.0f}", stats["open_loop"]["count"], stats["open_loop"]["errors"]]
+                for request, stats in load.get("by_name", {}).items()]
+        html = (tables.figures_table(title, figures)
+                + tables.table(["request", "p50 ms", "p95 ms", "p99 ms", "service p99 ms", "count", "failed"], rows))
+        if load.get("history", {}).get("at_s"):
+            png = plots.load_png(name, load["history"], load["declared_rate_per_s"], limit_ms)
+            html += plots.img_tag(png, f"{name} load")
+        logger.info(html, html=True)
+        return DotDict({key.split(".", 1)[1]: value for key, (value, _) in figures.items()})
 
     @keyword("Record Figure")
     def record_figure(self, name: str, value: float, unit: str = ""):

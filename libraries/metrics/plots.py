@@ -50,6 +50,31 @@ def latency_png(title: str, at_s: list[float], latencies_ms: list[float], p50_ms
     return _png(figure)
 
 
+def load_png(title: str, history: dict, declared_rate: float, limit_ms: "float | None" = None) -> bytes:
+    """A load run second by second: achieved requests/s against the declared rate, with the users running,
+    beside the latency percentiles of the load engine's recent window (and the limit)."""
+    plt = _pyplot()
+    figure, (rate, latency) = plt.subplots(1, 2, figsize=(11, 3.4))
+    at_s = history.get("at_s", [])
+    rate.plot(at_s, history.get("requests_per_s", []), color="tab:blue", label="achieved requests/s (10 s window)")
+    rate.axhline(float(declared_rate), color="tab:red", linestyle="--", label=f"declared {float(declared_rate):g}/s")
+    users = rate.twinx()
+    users.plot(at_s, history.get("users", []), color="grey", linestyle=":", label="users")
+    users.set_ylabel("users")
+    for key, colour in (("p50_ms", "tab:green"), ("p95_ms", "tab:orange")):
+        points = [(t, v) for t, v in zip(at_s, history.get(key, []), strict=False) if v is not None]
+        latency.plot([t for t, _ in points], [v for _, v in points], color=colour, label=key.replace("_ms", ""))
+    if limit_ms is not None:
+        latency.axhline(float(limit_ms), color="tab:red", linestyle="-", label=f"limit {float(limit_ms):g} ms")
+    rate.set(title=f"{title}: arrival rate", xlabel="seconds", ylabel="requests/s")
+    latency.set(title=f"{title}: latency (recent window)", xlabel="seconds", ylabel="ms")
+    rate.set_ylim(bottom=0)
+    latency.set_ylim(bottom=0)
+    rate.legend(loc="lower right", fontsize="small")
+    latency.legend(loc="upper right", fontsize="small")
+    return _png(figure)
+
+
 def memory_png(title: str, series: dict, marks: dict[str, float]) -> bytes:
     """RSS (MiB) and CPU (%) of each sampled process over time, with marks (warm-up done) as lines."""
     plt = _pyplot()

@@ -56,7 +56,8 @@ The API Keeps p99 Under 200 ms For 1000 Requests From Concurrent Clients Without
     ...    clients, each sending its share back to back (so ${API_LOAD_CLIENTS} are always in flight; firing
     ...    all 1000 at the same instant would only measure the client machine's queue). The mix is what the UI
     ...    does while people browse traces, with one API-key creation in ten. Every answer is checked: the
-    ...    trace always complete, pages only of their service, each new key listed once.
+    ...    trace always complete, pages only of their service, each new key listed once. This is the closed-loop
+    ...    figure; the open-loop one, from 1000 Locust users at a declared rate, is in ``open_loop_load.robot``.
     [Tags]    plan:3.3
     ${service} =    Unique Label    perf-api-load
     ${trace} =    Push One Trace Until Queryable    ${service}    ${API_LOAD_TRACE_SPANS}
@@ -82,17 +83,6 @@ Push Spans Until Queryable
     Pushed Spans Should Become Queryable    ${load}
     ${seconds} =    Stop Timer    export_to_queryable
     Record Figure    export_to_queryable.spans_per_s    ${{ ${load.spans} / ${seconds} }}    unit=/s
-
-Push One Trace Until Queryable
-    [Documentation]    Pushes one trace of ``spans`` spans of ``service``, waits until it is queryable and returns
-    ...    ``{trace_id, span_ids}``.
-    [Arguments]    ${service}    ${spans}
-    ${load} =    Push Spans And Expect Every Batch Acknowledged    1    ${service}
-    ...    traces_per_batch=${1}    spans_per_trace=${spans}
-    Pushed Spans Should Become Queryable    ${load}
-    ${pushed} =    Pushed Span Keys    ${service}
-    VAR    &{trace} =    trace_id=${load.trace_ids}[0]    span_ids=${{ [key.split(":")[1] for key in $pushed] }}
-    RETURN    ${trace}
 
 Concurrent Writer Calls
     [Documentation]    The calls of `Run Keywords Concurrently` for ``writers`` writers: even ones push spans of

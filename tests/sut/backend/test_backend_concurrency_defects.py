@@ -7,6 +7,8 @@ after the test.
 
 import contextlib
 import sqlite3
+import threading
+import time
 
 import pytest
 from backend_harness import FakeIngestion, resource, span, wait_for
@@ -22,6 +24,7 @@ from sut.defects import (
     poller_write_behind,
     sessions_keyed_by_email,
     signout_not_idempotent,
+    span_reads_back_off_when_contended,
     state_patch_ids_not_idempotent,
     time_seeded_api_keys,
     timestamps_rounded_through_float,
@@ -32,7 +35,7 @@ TESTED_HERE = {
     "time_seeded_api_keys", "api_keys_without_unique_key", "key_listing_reads_row_by_row", "sessions_keyed_by_email",
     "signout_not_idempotent", "orphan_spans_dropped", "state_patch_ids_not_idempotent",
     "timestamps_rounded_through_float", "current_junjo_attributes_ignored", "legacy_junjo_attributes_ignored",
-    "poller_write_behind",
+    "poller_write_behind", "span_reads_back_off_when_contended",
 }
 TRACE = "cd" * 16
 USER = User(1, "user@example.com", True, "2025-11-01T10:00:00+00:00", "2025-11-01T10:00:00+00:00")
@@ -208,3 +211,31 @@ def test_write_behind_moves_the_cursor_before_the_spans_are_stored(db, spans_fil
         with contextlib.suppress(RuntimeError):  # the poller thread was never started
             reader.stop()
         fake.stop()
+
+
+# ---- span store under concurrent readers -----------------------------------------------------------
+
+
+def second_reader_wait_s(store) -> float:
+    """Seconds a second reader waits for a span-store cursor while a first one holds one for 50 ms."""
+    holding, waited = threading.Event(), []
+
+    def first():
+        with store.cursor():
+            holding.set()
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    holding.wait(5)
+    began = time.perf_counter()
+    with store.cursor():
+        waited.append(time.perf_counter() - began)
+    thread.join()
+    return waited[0]
+
+
+def test_contended_span_reads_back_off_a_whole_period(spans_file, monkeypatch):
+    assert second_reader_wait_s(spans_file) < 0.04  # correct code: readers share the store
+    switch_on(monkeypatch, span_reads_back_off_when_contended, (span_store.SpanStore, "cursor"))
+    assert second_reader_wait_s(spans_file) >= span_reads_back_off_when_contended.BACK_OFF_S
