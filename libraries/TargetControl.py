@@ -140,9 +140,12 @@ class TargetControl:
 
     @keyword("Stop Target")
     def stop_target(self, name: str = "main"):
-        """Stop target ``name`` if this library started it (an external target is only forgotten)."""
+        """Stop target ``name`` if this library started it. An external target is forgotten; a fresh one
+        on a deployment (see `Start Target From Profile`) is reset again, so no test inherits its leftovers."""
         self._described.pop(name, None)
-        self._deployments.pop(name, None)
+        deployment = self._deployments.pop(name, None)
+        if deployment is not None and name != "main":
+            deployment.reset()  # a fresh target's leftovers (users, keys, faults) do not outlive its test
         target = self._embedded.pop(name, None)
         if target:
             codes = target.stop()
