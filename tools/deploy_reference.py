@@ -38,7 +38,9 @@ STATE_DIR = Path(os.environ.get("JUNJO_DEPLOY_DIR", ROOT / ".deploy")).resolve()
 DATA_DIR = STATE_DIR / "data"
 CONF = STATE_DIR / "supervisord.conf"
 HOST = "127.0.0.1"
-PORTS = {"http": 1423, "otlp": 14251, "internal": 14252, "auth": 14253, "fake_provider": 1480}
+# JUNJO_DEPLOY_PORTS="http,otlp,internal,auth,fake_provider" moves them (the driver's own tests do).
+PORTS = dict(zip(("http", "otlp", "internal", "auth", "fake_provider"),
+                 map(int, os.environ.get("JUNJO_DEPLOY_PORTS", "1423,14251,14252,14253,1480").split(","))))
 FAKE_PROVIDER_URL = f"http://{HOST}:{PORTS['fake_provider']}"
 
 # What the deployment is started with, as JUNJO_* settings of both processes (python -m sut.backend --help).
