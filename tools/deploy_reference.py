@@ -40,7 +40,7 @@ CONF = STATE_DIR / "supervisord.conf"
 HOST = "127.0.0.1"
 # JUNJO_DEPLOY_PORTS="http,otlp,internal,auth,fake_provider" moves them (the driver's own tests do).
 PORTS = dict(zip(("http", "otlp", "internal", "auth", "fake_provider"),
-                 map(int, os.environ.get("JUNJO_DEPLOY_PORTS", "1423,14251,14252,14253,1480").split(","))))
+                 map(int, os.environ.get("JUNJO_DEPLOY_PORTS", "1423,14251,14252,14253,1480").split(",")), strict=True))
 FAKE_PROVIDER_URL = f"http://{HOST}:{PORTS['fake_provider']}"
 
 # What the deployment is started with, as JUNJO_* settings of both processes (python -m sut.backend --help).
