@@ -36,11 +36,14 @@ from urllib.request import urlopen
 ROOT = Path(__file__).resolve().parents[1]
 STATE_DIR = Path(os.environ.get("JUNJO_DEPLOY_DIR", ROOT / ".deploy")).resolve()
 DATA_DIR = STATE_DIR / "data"
+PRODUCTION_DATA_DIR = STATE_DIR / "data-production"
 CONF = STATE_DIR / "supervisord.conf"
 HOST = "127.0.0.1"
-# JUNJO_DEPLOY_PORTS="http,otlp,internal,auth,fake_provider" moves them (the driver's own tests do).
-PORTS = dict(zip(("http", "otlp", "internal", "auth", "fake_provider"),
-                 map(int, os.environ.get("JUNJO_DEPLOY_PORTS", "1423,14251,14252,14253,1480").split(",")), strict=True))
+# JUNJO_DEPLOY_PORTS="http,otlp,internal,auth,fake_provider,production_http,production_auth" moves them (the
+# driver's own tests do).
+PORTS = dict(zip(("http", "otlp", "internal", "auth", "fake_provider", "production_http", "production_auth"),
+                 map(int, os.environ.get("JUNJO_DEPLOY_PORTS",
+                                         "1423,14251,14252,14253,1480,1424,14254").split(",")), strict=True))
 FAKE_PROVIDER_URL = f"http://{HOST}:{PORTS['fake_provider']}"
 
 # What the deployment is started with, as JUNJO_* settings of both processes (python -m sut.backend --help).
@@ -75,6 +78,11 @@ PROGRAMS = {
                 "--ingestion-address", f"{HOST}:{PORTS['internal']}"],
     "ingestion": ["-m", "sut.ingestion", "--otlp-port", str(PORTS["otlp"]), "--internal-port",
                   str(PORTS["internal"]), "--backend-auth-address", f"{HOST}:{PORTS['auth']}"],
+    # The same backend in production mode (B3: Secure cookies) on its own port and data folder, for the one
+    # test that checks production cookies over plain loopback HTTP; it takes no spans (no ingestion there).
+    "backend-production": ["-m", "sut.backend", "--http-port", str(PORTS["production_http"]), "--auth-port",
+                           str(PORTS["production_auth"]), "--ingestion-address", f"{HOST}:1",
+                           "--production", "1", "--data-dir", str(PRODUCTION_DATA_DIR)],
 }
 
 
@@ -115,9 +123,9 @@ def _port_open(port: int) -> bool:
         return probe.connect_ex((HOST, port)) == 0
 
 
-def _healthy() -> bool:
+def _healthy(port: int = PORTS["http"]) -> bool:
     try:
-        with urlopen(f"http://{HOST}:{PORTS['http']}/health", timeout=2) as answer:
+        with urlopen(f"http://{HOST}:{port}/health", timeout=2) as answer:
             return answer.status == 200
     except (URLError, OSError):
         return False
@@ -126,7 +134,7 @@ def _healthy() -> bool:
 def wait_ready(timeout_s: float = 60.0) -> None:
     """Wait until the HTTP API answers /health and the OTLP port accepts connections."""
     deadline = time.monotonic() + timeout_s
-    while not (_healthy() and _port_open(PORTS["otlp"])):
+    while not (_healthy() and _port_open(PORTS["otlp"]) and _healthy(PORTS["production_http"])):
         if time.monotonic() > deadline:
             raise SystemExit(f"the deployment was not ready within {timeout_s:g} s; see {STATE_DIR}/*.log")
         time.sleep(0.1)
@@ -150,6 +158,7 @@ def up() -> None:
     if busy:
         raise SystemExit(f"ports {busy} on {HOST} are taken: is another deployment running?")
     DATA_DIR.mkdir(parents=True, exist_ok=True)
+    PRODUCTION_DATA_DIR.mkdir(parents=True, exist_ok=True)
     CONF.write_text(configuration())
     (STATE_DIR / "deployment.json").write_text(json.dumps(
         {"ports": PORTS, "data_dir": str(DATA_DIR), "settings": SETTINGS}, indent=2))
@@ -180,8 +189,9 @@ def down(timeout_s: float = 30.0) -> None:
 def reset() -> None:
     """A fresh, empty deployment through the manager: stop both programs, wipe the data folder, start them."""
     subprocess.run(supervisorctl("stop", "all").split(), check=True, capture_output=True, timeout=60)
-    shutil.rmtree(DATA_DIR, ignore_errors=True)
-    DATA_DIR.mkdir(parents=True)
+    for folder in (DATA_DIR, PRODUCTION_DATA_DIR):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
     subprocess.run(supervisorctl("start", "all").split(), check=True, capture_output=True, timeout=60)
     wait_ready()
 

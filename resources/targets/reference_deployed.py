@@ -21,6 +21,7 @@ _deployment = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_deployment)
 _ctl = _deployment.supervisorctl
 _DATA = _deployment.DATA_DIR
+_PRODUCTION_DATA = _deployment.PRODUCTION_DATA_DIR
 _SETTINGS = _deployment.SETTINGS
 
 
@@ -43,10 +44,13 @@ TARGET_PROFILE = {
     "sqlite_path": str(_DATA / "junjo.sqlite"),
     "duckdb_path": str(_DATA / "spans.duckdb"),
     "disposable": True,
+    # The same backend started in production mode (Secure session cookies, B3), its own data, no spans.
+    "production_http_url": f"http://{_deployment.HOST}:{_deployment.PORTS['production_http']}",
     "driver": {
         "backend": _component("backend") | {"files": [str(_DATA / "junjo.sqlite"), str(_DATA / "spans.duckdb")]},
         "ingestion": _component("ingestion") | {"files": [str(_DATA / "wal.sqlite")]},
-        "reset": f"{_ctl('stop', 'all')} && rm -rf {_DATA} && mkdir -p {_DATA} && {_ctl('start', 'all')}",
+        "reset": f"{_ctl('stop', 'all')} && rm -rf {_DATA} {_PRODUCTION_DATA} && mkdir -p {_DATA} {_PRODUCTION_DATA}"
+                 f" && {_ctl('start', 'all')}",
     },
     # What the deployment was started with (secrets as Secret: they are never logged).
     "settings": {key: Secret(value) if key.endswith("_api_key") else value for key, value in _SETTINGS.items()}
