@@ -60,7 +60,8 @@ def test_performance_runs_alone_after_one_wait():
 # opens the DuckDB file (one process at a time: the backend answers 503 meanwhile): on one shared deployment
 # each runs where nothing else runs (contract Part C).
 ALONE_ON_A_DEPLOYMENT = [
-    "Suites.Concurrency.Junjo Client", "Suites.Security.Xss", "Suites.Security.Sql Injection", "Suites.Security.Auth Bypass", "Suites.Security.Hostile Input",
+    "Suites.Concurrency.Junjo Client", "Suites.Security.Xss", "Suites.Security.Sql Injection",
+    "Suites.Security.Auth Bypass", "Suites.Security.Hostile Input",
     "Suites.Security.Authorization", "Suites.Concurrency.Api Key Races", "Suites.Concurrency.Durability",
     "Suites.Error Recovery.Database Failures", "Suites.Error Recovery.Partial Failures",
     "Suites.Error Recovery.External Api Failures", PERFORMANCE,
