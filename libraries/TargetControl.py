@@ -80,6 +80,7 @@ class TargetControl:
                 deployment.reset()
             except MissingCommand as missing:
                 raise SkipExecution(str(missing)) from None
+            self._refresh_pids()
         description = {key: profile.get(key) for key in
                        ("http_url", "otlp_address", "sqlite_path", "duckdb_path")} | {"kind": "external"}
         description |= {"span_source": profile.get("span_source", "spans"), "settings": dict(declared)}
@@ -100,6 +101,13 @@ class TargetControl:
             deployment.reset(float(timeout))
         except MissingCommand as missing:
             raise SkipExecution(str(missing)) from None
+        self._refresh_pids()
+
+    def _refresh_pids(self) -> None:
+        """After a reset the deployment's processes are new: every description of it gets their pids."""
+        for name, deployment in self._deployments.items():
+            if name in self._described:
+                self._described[name]["pids"] = deployment.pids()
 
     @keyword("Target Setting Should Be")
     def target_setting_should_be(self, setting: str, value, name: str = "main"):
@@ -146,6 +154,7 @@ class TargetControl:
         deployment = self._deployments.pop(name, None)
         if deployment is not None and name != "main":
             deployment.reset()  # a fresh target's leftovers (users, keys, faults) do not outlive its test
+            self._refresh_pids()
         target = self._embedded.pop(name, None)
         if target:
             codes = target.stop()
