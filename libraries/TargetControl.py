@@ -56,9 +56,10 @@ class TargetControl:
         return description
 
     def _attach(self, profile: dict, name: str, defects: str, overrides: dict) -> dict:
-        """Describe an external target. A target other than ``main`` is a *fresh* one: with a driver, the
+        """Describe an external target. With a driver, a target other than ``main`` is a *fresh* one: the
         deployment is reset (the declared ``reset`` command), and requested settings are replaced by the
-        declared ones — the test reads them from the description (contract Part C)."""
+        declared ones — the test reads them from the description (contract Part C). Without a driver the
+        deployment is only described (`Start Fresh Target` skips first: capability ``fresh_targets``)."""
         if defects:
             raise SkipExecution(f"target {profile['name']!r} is external: it cannot be started with seeded "
                                 f"defects ({defects})")
@@ -68,10 +69,7 @@ class TargetControl:
             raise SkipExecution(f"target {profile['name']!r} is external and declares no setting "
                                 f"{', '.join(unknown)}: this test needs {_shown(overrides, unknown)}")
         deployment = Deployment(profile, logger.info) if profile.get("driver") else None
-        if name != "main":
-            if deployment is None:
-                raise SkipExecution(f"target {profile['name']!r} is external and declares no driver: it "
-                                    f"cannot be reset to a fresh, empty deployment")
+        if name != "main" and deployment is not None:
             differing = [key for key in overrides if not _same(overrides[key], declared[key])]
             if differing:
                 logger.info(f"the test asked for {_shown(overrides, differing)}; the deployment declares "

@@ -21,6 +21,7 @@ range 32768-60999, so no outgoing connection of another program can hold them); 
 """
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -38,6 +39,11 @@ STATE_DIR = Path(os.environ.get("JUNJO_DEPLOY_DIR", ROOT / ".deploy")).resolve()
 DATA_DIR = STATE_DIR / "data"
 PRODUCTION_DATA_DIR = STATE_DIR / "data-production"
 CONF = STATE_DIR / "supervisord.conf"
+# A unix socket path has at most 107 bytes: a deep state folder gets its socket in /tmp instead
+# (named after the state folder; supervisord removes it when it shuts down, `down` makes sure).
+SOCKET = STATE_DIR / "supervisor.sock"
+if len(str(SOCKET)) > 100:
+    SOCKET = Path("/tmp") / f"junjo-deploy-{hashlib.sha1(str(STATE_DIR).encode()).hexdigest()[:12]}.sock"
 HOST = "127.0.0.1"
 # JUNJO_DEPLOY_PORTS="http,otlp,internal,auth,fake_provider,production_http,production_auth" moves them (the
 # driver's own tests do).
@@ -100,12 +106,12 @@ def _environment() -> str:
 def configuration() -> str:
     """supervisord.conf of the deployment: a unix socket in the state folder, two programs."""
     lines = [
-        "[unix_http_server]", f"file={STATE_DIR}/supervisor.sock", "chmod=0700", "",
+        "[unix_http_server]", f"file={SOCKET}", "chmod=0700", "",
         "[supervisord]", f"logfile={STATE_DIR}/supervisord.log", f"pidfile={STATE_DIR}/supervisord.pid",
         f"directory={ROOT}", "nodaemon=false", "loglevel=info", "",
         "[rpcinterface:supervisor]",
         "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface", "",
-        "[supervisorctl]", f"serverurl=unix://{STATE_DIR}/supervisor.sock", "",
+        "[supervisorctl]", f"serverurl=unix://{SOCKET}", "",
     ]
     for name, args in PROGRAMS.items():
         lines += [
@@ -183,6 +189,7 @@ def down(timeout_s: float = 30.0) -> None:
             raise SystemExit(f"ports {PORTS} still answer after down")
         time.sleep(0.1)
     shutil.rmtree(STATE_DIR, ignore_errors=True)
+    SOCKET.unlink(missing_ok=True)
     print("down: no process, port or file of the deployment is left")
 
 
