@@ -3,6 +3,7 @@ and Gemini, misbehaves as a test scripts it, and records every request it gets."
 
 import secrets
 import time
+from urllib.parse import urlsplit
 
 from robot.api import logger
 from robot.api.deco import keyword, library
@@ -10,6 +11,7 @@ from robot.api.types import Secret
 
 from fake_llm import formats
 from fake_llm.server import BEHAVIOURS, OPERATIONS, Behaviour, FakeProviderServer
+from masking import reveal
 
 
 @library(scope="GLOBAL", auto_keywords=False)
@@ -54,11 +56,20 @@ class FakeLlmProvider:
         self._server: FakeProviderServer | None = None
 
     @keyword("Start Fake LLM Provider")
-    def start_fake_llm_provider(self) -> str:
-        """Start the fake on a free loopback port (or keep the running one); returns its root URL."""
+    def start_fake_llm_provider(self, settings: "dict | None" = None) -> str:
+        """Start the fake (or keep the running one); returns its root URL.
+
+        Without ``settings`` it listens on a free loopback port with new keys. With the settings a deployment
+        declares (``<provider>_base_url`` and ``<provider>_api_key``), it listens where those URLs point and
+        accepts those keys: the deployment's providers are then the fake (contract Part C).
+        """
         if self._server is None:
             keys = {provider: f"fake-{provider}-{secrets.token_urlsafe(24)}" for provider in formats.PROVIDERS}
-            self._server = FakeProviderServer(keys).start()
+            port = 0
+            if settings:
+                keys = {provider: reveal(settings[f"{provider}_api_key"]) for provider in formats.PROVIDERS}
+                port = urlsplit(settings["openai_base_url"]).port
+            self._server = FakeProviderServer(keys, port).start()
             logger.info(f"fake LLM provider listening on {self._server.base_url}")
         return self._server.base_url
 

@@ -1,5 +1,6 @@
 """Keywords for the target's HTTP API: users, sessions, API keys, any endpoint by method and path."""
 
+import time
 from urllib.parse import quote
 
 from robot.api import logger
@@ -28,6 +29,19 @@ class JunjoApi:
     def __init__(self):
         self._by_url: dict[str, ApiClients] = {}
         self._clients = ApiClients()
+        self._renew_after_s: "float | None" = None
+        self._signed_in: dict[tuple, tuple] = {}  # (base URL, client) -> (email, password, signed in at)
+
+    @keyword("Renew Sessions After")
+    def renew_sessions_after(self, seconds):
+        """Sign a client of `Sign In As User` in again before a request once its session is ``seconds`` old.
+
+        For a deployment whose sessions live only seconds (so that expiry can be tested, B2): the suite's
+        own long-running clients must not trip over that lifetime. A client that signed out or was handed
+        another cookie (`Present Session Cookie`) is never renewed, so expiry and revocation stay visible.
+        ``None`` switches renewal off.
+        """
+        self._renew_after_s = None if seconds in (None, "None", "") else float(seconds)
 
     @keyword("Connect To API")
     def connect_to_api(self, base_url: str, timeout: float = 30.0):
@@ -43,12 +57,14 @@ class JunjoApi:
     def disconnect_from_api(self, base_url: str):
         """Close and forget every client of ``base_url``."""
         clients = self._by_url.pop(base_url, None)
+        self._signed_in = {key: value for key, value in self._signed_in.items() if key[0] != base_url.rstrip("/")}
         if clients:
             clients.close_all()
 
     @keyword("Forget Client")
     def forget_client(self, by: str):
         """Drop the client ``by`` with its cookies, as if the device was thrown away."""
+        self._signed_in.pop((self._clients.base_url, by), None)
         self._clients.forget(by)
 
     @keyword("Call API")
@@ -64,10 +80,20 @@ class JunjoApi:
         | ${answer} =    Call API    GET    /users    by=admin
         """
         options = {} if timeout is None else {"timeout": float(timeout)}
+        self._renew_session_if_old(by)
         answer = self._clients.request(method, path, by, json=json, data=data, headers=headers, params=params,
                                        **options)
         logger.info(answer.summary())
         return answer
+
+    def _renew_session_if_old(self, by: str) -> None:
+        signed_in = self._signed_in.get((self._clients.base_url, by))
+        if self._renew_after_s is None or signed_in is None:
+            return
+        email, password, at = signed_in
+        if time.monotonic() - at > self._renew_after_s:
+            logger.info(f"client {by}: session older than {self._renew_after_s:g} s, signing in again")
+            self.sign_in_as_user(email, password, by)
 
     @keyword("Response Status Should Be")
     def response_status_should_be(self, response: ApiResponse, expected, policy: str = ""):
@@ -95,11 +121,14 @@ class JunjoApi:
     @keyword("Sign In As User")
     def sign_in_as_user(self, email: str, password: "str | Secret", by: str):
         """Sign in as client ``by`` and fail unless the server accepts the credentials."""
+        self._signed_in.pop((self._clients.base_url, by), None)
         self.response_status_should_be(self.sign_in(email, password, by), 200, f"sign-in of {email}")
+        self._signed_in[(self._clients.base_url, by)] = (email, password, time.monotonic())
 
     @keyword("Sign Out")
     def sign_out(self, by: str) -> ApiResponse:
         """``POST /sign-out`` as client ``by``; returns the response."""
+        self._signed_in.pop((self._clients.base_url, by), None)
         return self.call_api("POST", "/sign-out", by)
 
     @keyword("Session Cookie Of")
@@ -114,6 +143,7 @@ class JunjoApi:
     def present_session_cookie(self, by: str, cookie: "str | Secret"):
         """Make client ``by`` send ``cookie`` as its session cookie from now on (to replay or forge one)."""
         logger.info(f"client {by} now presents session cookie {mask(cookie)}")
+        self._signed_in.pop((self._clients.base_url, by), None)
         self._clients.set_cookie(by, reveal(cookie))
 
     @keyword("Tampered Session Cookie")

@@ -137,6 +137,22 @@ class Metrics:
         self._current()["headline"].append(name)
         logger.info(f"{name} = {tables.number(float(value), unit)}")
 
+    @keyword("Record Run Figure")
+    def record_run_figure(self, what: str, name: str, value: float, unit: str = ""):
+        """Record a figure measured outside any test (in a setup, once per run) under the entry ``what``:
+        it is saved in ``metrics.json`` at once and shown on the sign-off like a test's headline figure.
+
+        | Record Run Figure    span pipeline throughput    span_pipeline.spans_per_s    ${rate}    unit=/s
+        """
+        variables = BuiltIn()
+        entry = {"suite": variables.get_variable_value("${SUITE NAME}"), "test": what,
+                 "target_profile": variables.get_variable_value("${TARGET}", "reference"),
+                 "figures": {name: {"value": float(value), "unit": unit}}, "headline": [name],
+                 "latencies": {}, "memory": {}, "status": "PASS"}
+        self._tests[f"{entry['suite']}.{what}"] = entry
+        store.save(variables.get_variable_value("${OUTPUT DIR}"), _json_safe(self._tests))
+        logger.info(f"{name} = {tables.number(float(value), unit)}")
+
     @keyword("Start Timer")
     def start_timer(self, name: str):
         """Start measuring the wall time of ``name`` (see `Stop Timer`)."""

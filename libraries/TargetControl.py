@@ -5,6 +5,8 @@ import atexit
 from robot.api import SkipExecution, logger
 from robot.api.deco import keyword, library
 
+from masking import reveal
+from target.deployment import CommandFailed, Deployment, MissingCommand
 from target.embedded import EmbeddedTarget
 
 PROFILE_KEYS = ("disposable", "capabilities", "limits")
@@ -23,6 +25,7 @@ class TargetControl:
 
     def __init__(self):
         self._embedded: dict[str, EmbeddedTarget] = {}
+        self._deployments: dict[str, Deployment] = {}
         self._described: dict[str, dict] = {}
         atexit.register(self.stop_all_targets)
 
@@ -39,12 +42,7 @@ class TargetControl:
         if name in self._described:
             return self._described[name]
         if profile["kind"] == "external":
-            if defects or overrides:
-                raise SkipExecution(f"target {profile['name']!r} is external: it cannot be started with "
-                                    f"seeded defects or other settings ({defects or overrides})")
-            description = {key: profile.get(key) for key in
-                           ("http_url", "otlp_address", "sqlite_path", "duckdb_path")} | {"kind": "external"}
-            description["span_source"] = profile.get("span_source", "spans")
+            description = self._attach(profile, name, defects, overrides)
         else:
             settings = dict(profile.get("settings", {}), **overrides)
             target = EmbeddedTarget(name, settings, [d for d in defects.split(",") if d.strip()])
@@ -56,6 +54,74 @@ class TargetControl:
         logger.info(f"target {name} ({profile['name']}): API {description['http_url']}, "
                     f"OTLP {description['otlp_address']}, pids {description.get('pids', '-')}")
         return description
+
+    def _attach(self, profile: dict, name: str, defects: str, overrides: dict) -> dict:
+        """Describe an external target. With a driver, a target other than ``main`` is a *fresh* one: the
+        deployment is reset (the declared ``reset`` command), and requested settings are replaced by the
+        declared ones — the test reads them from the description (contract Part C). Without a driver the
+        deployment is only described (`Start Fresh Target` skips first: capability ``fresh_targets``)."""
+        if defects:
+            raise SkipExecution(f"target {profile['name']!r} is external: it cannot be started with seeded "
+                                f"defects ({defects})")
+        declared = profile.get("settings") or {}
+        unknown = sorted(set(overrides) - set(declared))
+        if unknown:
+            raise SkipExecution(f"target {profile['name']!r} is external and declares no setting "
+                                f"{', '.join(unknown)}: this test needs {_shown(overrides, unknown)}")
+        deployment = Deployment(profile, logger.info) if profile.get("driver") else None
+        if name != "main" and deployment is not None:
+            differing = [key for key in overrides if not _same(overrides[key], declared[key])]
+            if differing:
+                logger.info(f"the test asked for {_shown(overrides, differing)}; the deployment declares "
+                            f"{_shown(declared, differing)}: the test uses the declared values")
+            try:
+                deployment.reset()
+            except MissingCommand as missing:
+                raise SkipExecution(str(missing)) from None
+            self._refresh_pids()
+        description = {key: profile.get(key) for key in
+                       ("http_url", "otlp_address", "sqlite_path", "duckdb_path")} | {"kind": "external"}
+        description |= {"span_source": profile.get("span_source", "spans"), "settings": dict(declared)}
+        if deployment is not None:
+            self._deployments[name] = deployment
+            description["pids"] = deployment.pids()
+        return description
+
+    @keyword("Reset Target")
+    def reset_target(self, name: str = "main", timeout: float = 120.0):
+        """Make target ``name`` a fresh, empty deployment with the declared ``reset`` command (disposable
+        external targets only; skips naming the command when the profile lacks it)."""
+        self.target_should_be_disposable(name)
+        deployment = self._deployments.get(name)
+        if deployment is None:
+            raise SkipExecution(f"target {name!r} has no deployment driver: it cannot be reset")
+        try:
+            deployment.reset(float(timeout))
+        except MissingCommand as missing:
+            raise SkipExecution(str(missing)) from None
+        self._refresh_pids()
+
+    def _refresh_pids(self) -> None:
+        """After a reset the deployment's processes are new: every description of it gets their pids."""
+        for name, deployment in self._deployments.items():
+            if name in self._described:
+                self._described[name]["pids"] = deployment.pids()
+
+    @keyword("Target Setting Should Be")
+    def target_setting_should_be(self, setting: str, value, name: str = "main"):
+        """Skip the current test unless target ``name`` runs with ``setting`` = ``value``: an embedded target
+        gets it when started, a deployment must declare it (naming both values when it does not)."""
+        declared = self.target(name).get("settings", {})
+        if setting not in declared or not _same(declared[setting], value):
+            shown = _shown(declared, [setting]) if setting in declared else f"no {setting}"
+            raise SkipExecution(f"target {name!r} ({self.target(name)['profile']}) declares {shown}; this "
+                                f"test needs {setting}={value}")
+
+    @keyword("Target Setting")
+    def target_setting(self, setting: str, name: str = "main", default=None):
+        """The value target ``name`` runs with for ``setting`` (its start settings, or what a deployment
+        declares); ``default`` when it has none."""
+        return self.target(name).get("settings", {}).get(setting, default)
 
     @keyword("Target")
     def target(self, name: str = "main") -> dict:
@@ -80,8 +146,13 @@ class TargetControl:
 
     @keyword("Stop Target")
     def stop_target(self, name: str = "main"):
-        """Stop target ``name`` if this library started it (an external target is only forgotten)."""
+        """Stop target ``name`` if this library started it. An external target is forgotten; a fresh one
+        on a deployment (see `Start Target From Profile`) is reset again, so no test inherits its leftovers."""
         self._described.pop(name, None)
+        deployment = self._deployments.pop(name, None)
+        if deployment is not None and name != "main":
+            deployment.reset()  # a fresh target's leftovers (users, keys, faults) do not outlive its test
+            self._refresh_pids()
         target = self._embedded.pop(name, None)
         if target:
             codes = target.stop()
@@ -95,57 +166,86 @@ class TargetControl:
 
     @keyword("Kill Target Process")
     def kill_target_process(self, process: str, name: str = "main"):
-        """Kill ``backend`` or ``ingestion`` of target ``name`` with SIGKILL, as a crash or OOM kill would.
+        """Kill ``backend`` or ``ingestion`` of target ``name`` with SIGKILL, as a crash or OOM kill would
+        (a deployment: its declared ``kill`` command).
 
-        Destructive: only on a disposable embedded target (skips otherwise).
+        Destructive: only on a disposable target (skips otherwise, or when the command is not declared).
         """
-        target = self._embedded_for_fault(name)
-        code = target.process(process).kill()
+        code = self._control(name, process, "kill")
         logger.info(f"{process} of target {name} killed (exit code {code})")
 
     @keyword("Stop Target Process")
-    def stop_target_process(self, process: str, name: str = "main") -> int:
-        """Stop ``backend`` or ``ingestion`` of target ``name`` gracefully (SIGTERM); returns its exit code."""
-        code = self._embedded_for_fault(name).process(process).stop()
+    def stop_target_process(self, process: str, name: str = "main") -> "int | None":
+        """Stop ``backend`` or ``ingestion`` of target ``name`` gracefully (SIGTERM; a deployment: ``stop``);
+        returns its exit code when the suite started it."""
+        code = self._control(name, process, "stop")
         logger.info(f"{process} of target {name} stopped (exit code {code})")
         return code
 
     @keyword("Suspend Target Process")
     def suspend_target_process(self, process: str, name: str = "main"):
-        """Freeze ``backend`` or ``ingestion`` (SIGSTOP): it keeps its ports but answers nothing.
-
-        Undo with `Resume Target Process`; `Stop Target` resumes it too.
+        """Freeze ``backend`` or ``ingestion`` (SIGSTOP; a deployment: ``freeze``): it keeps its ports but
+        answers nothing. Undo with `Resume Target Process`; `Stop Target` resumes an embedded one too.
         """
-        self._embedded_for_fault(name).process(process).suspend()
+        self._control(name, process, "freeze")
         logger.info(f"{process} of target {name} suspended")
 
     @keyword("Resume Target Process")
     def resume_target_process(self, process: str, name: str = "main"):
-        """Let a suspended process run again (SIGCONT)."""
-        self._embedded_for_fault(name).process(process).resume()
+        """Let a suspended process run again (SIGCONT; a deployment: ``thaw``)."""
+        self._control(name, process, "thaw")
         logger.info(f"{process} of target {name} resumed")
 
     @keyword("Restart Target Process")
     def restart_target_process(self, process: str, name: str = "main", timeout: float = 30.0):
-        """Start ``backend`` or ``ingestion`` of target ``name`` again, on the same ports and files, and wait
-        until it is ready. The process must have been stopped or killed first."""
-        target = self._embedded_for_fault(name)
-        pid = target.restart_process(process, float(timeout))
-        self._described[name]["pids"][process] = pid
+        """Start ``backend`` or ``ingestion`` of target ``name`` again, on the same ports and files (a
+        deployment: ``start``), and wait until it is ready. The process must have been stopped or killed."""
+        deployment = self._deployments.get(name)
+        if deployment is not None:
+            self.target_should_be_disposable(name)
+            self._run_declared(lambda: deployment.process(process).start(float(timeout)))
+            pid = deployment.process(process).pid
+        else:
+            pid = self._embedded_for_fault(name).restart_process(process, float(timeout))
+        self._described[name].setdefault("pids", {})[process] = pid
         logger.info(f"{process} of target {name} restarted, pid {pid}")
 
     @keyword("Target Process Should Be Running")
     def target_process_should_be_running(self, process: str, name: str = "main"):
         """Fail unless ``backend`` or ``ingestion`` of target ``name`` is alive (it did not crash)."""
-        target = self._embedded_for_fault(name)
-        if not target.process(process).is_running():
-            raise AssertionError(f"{process} of target {name} is not running:\n{target.process(process).log_tail()}")
+        handle = self._process(name, process)
+        if not handle.is_running():
+            raise AssertionError(f"{process} of target {name} is not running:\n{handle.log_tail()}")
+
+    _VERBS = {"kill": "kill", "stop": "stop", "freeze": "suspend", "thaw": "resume"}
+
+    def _control(self, name: str, process: str, verb: str):
+        handle = self._process(name, process)
+        return self._run_declared(getattr(handle, self._VERBS[verb]))
+
+    @staticmethod
+    def _run_declared(action):
+        try:
+            return action()
+        except MissingCommand as missing:
+            raise SkipExecution(str(missing)) from None
+        except CommandFailed as failed:
+            raise AssertionError(f"the deployment's command failed: {failed}") from None
+
+    def _process(self, name: str, process: str):
+        """The process ``process`` of a disposable target: embedded, or driven by the deployment's commands."""
+        deployment = self._deployments.get(name)
+        if deployment is not None:
+            self.target_should_be_disposable(name)
+            return deployment.process(process)
+        return self._embedded_for_fault(name).process(process)
 
     def _embedded_for_fault(self, name: str) -> EmbeddedTarget:
         self.target_should_be_disposable(name)
         target = self._embedded.get(name)
         if target is None:
-            raise SkipExecution(f"target {name!r} is external: the suite cannot control its processes")
+            raise SkipExecution(f"target {name!r} is external and its profile declares no driver: the suite "
+                                f"cannot control its processes")
         return target
 
     @keyword("Target Process Log")
@@ -153,3 +253,17 @@ class TargetControl:
         """The last ``lines`` of what process ``backend`` or ``ingestion`` of target ``name`` wrote."""
         target = self._embedded.get(name)
         return target.processes[process].log_tail(lines) if target else "(external target: no process log)"
+
+
+def _same(one, other) -> bool:
+    """Two setting values are the same (numbers compared as numbers, secrets by their value)."""
+    one, other = reveal(one), reveal(other)
+    try:
+        return float(one) == float(other)
+    except (TypeError, ValueError):
+        return str(one) == str(other)
+
+
+def _shown(settings: dict, keys) -> str:
+    """``key=value`` of ``keys`` for a message (secrets masked by their str)."""
+    return ", ".join(f"{key}={settings.get(key)}" for key in keys)

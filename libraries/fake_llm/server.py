@@ -223,13 +223,14 @@ def _json_or_empty(raw: bytes) -> dict:
 
 
 class FakeProviderServer(ThreadingHTTPServer):
-    """The fake's HTTP server on ``127.0.0.1`` and a free port, serving from a background thread."""
+    """The fake's HTTP server on ``127.0.0.1`` and ``port`` (0: a free one), serving from a background thread."""
 
     daemon_threads = True
+    allow_reuse_address = True  # a fixed port (a deployment's declared provider URLs) is free again at once
     request_queue_size = 256
 
-    def __init__(self, keys: dict[str, str]):
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, keys: dict[str, str], port: int = 0):
+        super().__init__(("127.0.0.1", int(port)), _Handler)
         self.state = FakeProviderState(keys)
         self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.1},
                                         name="fake-llm-provider", daemon=True)

@@ -41,9 +41,10 @@ An Expired Model List Is Refreshed By Exactly One Upstream Call Under Load
     ...    list lives ${SHORT_MODEL_CACHE_TTL_S} s here; every reader must get a list (old or new), none an error.
     [Tags]    plan:test_cache_thundering_herd    slow
     [Setup]    Start Target With Fake LLM Provider    model-cache    model_cache_ttl_s=${SHORT_MODEL_CACHE_TTL_S}
+    ${ttl} =    Target Setting    model_cache_ttl_s    model-cache
     The Model Cache Holds The Old List And The Provider Has A New One
     Set Fake Provider Behaviour    openai    answer    delay=${UPSTREAM_DELAY_S}
-    Wait Until The Model List Has Expired    ${SHORT_MODEL_CACHE_TTL_S}
+    Wait Until The Model List Has Expired    ${ttl}
     ${herd} =    Read Model Lists Concurrently    expired_cache_readers    ${CACHE_READERS}
     Every Reader Should Have Got One Of The Lists    ${herd}    B16    ${OLD_MODELS}    ${NEW_MODELS}
     Fake Provider Should Have Received    openai    2
