@@ -55,7 +55,7 @@ FAKE_PROVIDER_URL = f"http://{HOST}:{PORTS['fake_provider']}"
 # What the deployment is started with, as JUNJO_* settings of both processes (python -m sut.backend --help).
 # The profile resources/targets/reference_deployed.py declares these same values to the suite.
 SETTINGS = {
-    "session_lifetime_s": 20,
+    "session_lifetime_s": 60,
     "production": 0,
     "bcrypt_rounds": 4,
     "signin_max_failures": 5,

@@ -110,7 +110,7 @@ Concurrent First-User Creation Admits Exactly One User
     ...    N simultaneous calls must give exactly one 200, N-1 × 400 and one row in ``users``.
     [Tags]    plan:test_create_first_user_race_condition    policy:B4    slow
     # Checked once, before the iterations: a skip then names its cause instead of "All iterations skipped."
-    [Setup]    Target Should Have Capability    fresh_targets
+    [Setup]    Target Should Be Able To Start Fresh
     [Template]    Exactly One Of Concurrent First-User Creations Should Succeed
     10
     30
