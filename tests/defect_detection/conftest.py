@@ -1,4 +1,4 @@
-"""The fixture that stores each defect's outcome as one part of the detection matrix.
+"""Fixtures that store each defect's outcome, and each control run's, as parts of the detection matrix.
 
 The parts are merged into ``results/detection.{json,html}`` when the session ends (``tests/conftest.py``:
 session hooks must live there so that the xdist controller, which collects nothing, runs them too).
@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tools.detection_report import PARTS
+from tools.detection_report import CONTROLS, PARTS
 
 
 @pytest.fixture
@@ -17,4 +17,13 @@ def record_detection():
     def record(entry: dict) -> None:
         PARTS.mkdir(parents=True, exist_ok=True)
         (PARTS / f"{entry['defect']}.json").write_text(json.dumps(entry))
+    return record
+
+
+@pytest.fixture
+def record_control():
+    """Store the outcomes of one control run (claimed tests of one suite, no defect switched on)."""
+    def record(suite: str, tests: dict) -> None:
+        CONTROLS.mkdir(parents=True, exist_ok=True)
+        (CONTROLS / f"{suite}.json").write_text(json.dumps({"suite": suite, "tests": tests}))
     return record
