@@ -28,6 +28,19 @@ Ten Concurrent Senders Store Every Span Once, Intact, Under Its Own Service
     ${sent} =    Concurrent Senders Should Have Their Exports Acknowledged    ${exports}    ${key}[key]
     Each Sender's Service Should Hold Exactly Its Spans    ${label}    ${SENDERS}    ${sent}
 
+A Span With Hundreds Of Attributes, Many Events And Deeply Nested Values Round-Trips Field By Field
+    [Documentation]    Instrumented LLM calls carry far more than a handful of attributes: a span with
+    ...    ${WIDE_SPAN_ATTRIBUTES} attributes of every type, ${WIDE_SPAN_EVENTS} events with attributes of their own, and
+    ...    arrays and key-value lists nested ${WIDE_SPAN_DEPTH} deep must come back with every attribute, every event
+    ...    and every nested value as sent (B11) — a target that applies an SDK's default span limits (128
+    ...    attributes, 128 events) or flattens nested values loses data silently.
+    [Tags]    plan:2.2    policy:B11
+    ${label} =    Unique Label    wide-span
+    ${key} =    Create API Key    ${label}    by=admin
+    ${spans} =    Build Wide Span    ${label}    ${WIDE_SPAN_ATTRIBUTES}    ${WIDE_SPAN_EVENTS}    ${WIDE_SPAN_DEPTH}
+    Spans Should Be Accepted    ${spans}    api_key=${key}[key]
+    Spans Of Service Should Be Exactly The Sent Ones    ${label}    ${spans}
+
 Thousands Of Concurrent Single-Span Exports Are Each Stored Once
     [Documentation]    ${STRESS_SENDERS} senders each export ${STRESS_EXPORTS_PER_SENDER} spans one per Export, all at
     ...    once — the pattern of many small services with an eager exporter. Every acknowledged span must be

@@ -11,6 +11,7 @@ poller runs.
 PROCESS = "ingestion"
 POLICY = "B11"
 CAUGHT_BY = ["Thousands Of Concurrent Single-Span Exports Are Each Stored Once"]
+FAILS_WITH = r"of \d+ sent spans, the HTTP API .* holds \d+ missing"
 
 
 def apply() -> None:

@@ -11,6 +11,7 @@ Breaks policy B15 (pages of 100 over 10,000 spans, each in < 50 ms).
 PROCESS = "backend"
 POLICY = "B15"
 CAUGHT_BY = ["10,000 Spans Are Paged By 100 With Every Page Within 50 ms, None Missing Or Repeated"]
+FAILS_WITH = r"every page of 100 of \d+ spans must come back within 50 ms"
 
 
 def apply() -> None:

@@ -10,6 +10,7 @@ shows even when the target runs with a cheap ``--bcrypt-rounds``.
 PROCESS = "backend"
 POLICY = "B4"
 CAUGHT_BY = ["Concurrent First-User Creation Admits Exactly One User"]
+FAILS_WITH = r"\d+ concurrent create-first-user calls gave ([02-9]|\d\d+) × 200"
 
 
 def apply():
