@@ -9,7 +9,7 @@ time, 5 s for the reference target).
 PROCESS = "ingestion"
 POLICY = "B8"
 CAUGHT_BY = ["A Deleted API Key Stops Working On Ingestion"]
-FAILS_WITH = r"answered OK to a deleted key; expected UNAUTHENTICATED|the deleted key still worked [\d.]+ s after deletion"
+FAILS_WITH = r"answered OK to a deleted key|the deleted key still worked [\d.]+ s after"
 
 
 def apply() -> None:
