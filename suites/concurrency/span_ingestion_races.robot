@@ -41,6 +41,26 @@ A Span With Hundreds Of Attributes, Many Events And Deeply Nested Values Round-T
     Spans Should Be Accepted    ${spans}    api_key=${key}[key]
     Spans Of Service Should Be Exactly The Sent Ones    ${label}    ${spans}
 
+Every Span Read Endpoint Returns The Spans It Is Asked For
+    [Documentation]    An endpoint that always answers an empty list passes every "nothing leaked" and "no
+    ...    error" check, so each read endpoint of the span API is asked once for an answer known to be
+    ...    non-empty (A2): the service list gains the new service (in ascending order), the service's spans,
+    ...    root spans and workflows are exactly those sent, and every span comes back by its id — field by
+    ...    field.
+    [Tags]    plan:2.2    policy:A2
+    ${label} =    Unique Label    read-endpoints
+    ${key} =    Create API Key    ${label}    by=admin
+    ${before} =    Get Services    by=admin
+    List Should Not Contain Value    ${before}    ${label}    A2: a service without spans must not be listed
+    ${run} =    Build Workflow Trace    nodes=3    service=${label}
+    ${plain} =    Build Trace    3    service=${label}
+    ${spans} =    Combine Lists    ${run}    ${plain}
+    Spans Should Be Accepted    ${spans}    api_key=${key}[key]
+    Spans Should Become Queryable    ${spans}
+    Service List Should Hold    ${label}
+    Service Read Endpoints Should Return The Sent Spans    ${label}    ${spans}
+    Every Span Should Be Returned By Its Id    ${spans}
+
 Thousands Of Concurrent Single-Span Exports Are Each Stored Once
     [Documentation]    ${STRESS_SENDERS} senders each export ${STRESS_EXPORTS_PER_SENDER} spans one per Export, all at
     ...    once — the pattern of many small services with an eager exporter. Every acknowledged span must be
