@@ -50,11 +50,8 @@ Every Span Read Endpoint Returns The Spans It Is Asked For
     [Tags]    plan:2.2    policy:A2
     ${label} =    Unique Label    read-endpoints
     ${key} =    Create API Key    ${label}    by=admin
-    ${before} =    Get Services    by=admin
-    List Should Not Contain Value    ${before}    ${label}    A2: a service without spans must not be listed
-    ${run} =    Build Workflow Trace    nodes=3    service=${label}
-    ${plain} =    Build Trace    3    service=${label}
-    ${spans} =    Combine Lists    ${run}    ${plain}
+    Service List Should Not Hold Yet    ${label}
+    ${spans} =    Build Workflow And Plain Trace    ${label}
     Spans Should Be Accepted    ${spans}    api_key=${key}[key]
     Spans Should Become Queryable    ${spans}
     Service List Should Hold    ${label}

@@ -10,6 +10,7 @@ the reference target's baseline.
 PROCESS = "ingestion"
 POLICY = "B15"
 CAUGHT_BY = ["A Batch Of 1000 Spans Is Acknowledged Within 2 Seconds And Fully Stored"]
+FAILS_WITH = r"a batch of 1000 spans must be acknowledged within \d+ ms"
 
 
 def apply() -> None:
