@@ -134,6 +134,21 @@ class TargetControl:
         self._described[name]["pids"][process] = pid
         logger.info(f"{process} of target {name} restarted, pid {pid}")
 
+    @keyword("Target Process Should Have Stopped Itself")
+    def target_process_should_have_stopped_itself(self, process: str, name: str = "main"):
+        """Fail unless ``backend`` or ``ingestion`` of target ``name`` is alive but stopped (SIGSTOP), as its
+        fault hook (``pause_at``) leaves it at the named point of its work. Poll it with a bounded
+        ``Wait Until Keyword Succeeds``."""
+        import psutil
+
+        handle = self._embedded_for_fault(name).process(process)
+        if not handle.is_running():
+            raise AssertionError(f"{process} of target {name} is not running:\n{handle.log_tail()}")
+        status = psutil.Process(handle.popen.pid).status()
+        if status != psutil.STATUS_STOPPED:
+            raise AssertionError(f"{process} of target {name} has not reached its pause point (status {status})")
+        logger.info(f"{process} of target {name} stopped itself at its pause point")
+
     @keyword("Target Process Should Be Running")
     def target_process_should_be_running(self, process: str, name: str = "main"):
         """Fail unless ``backend`` or ``ingestion`` of target ``name`` is alive (it did not crash)."""

@@ -88,6 +88,7 @@ class Settings:
     model_cache_ttl_s: float
     ready_file: str | None
     defects: str
+    pause_at: str
 
 
 def build_parser() -> EnvDefaultsParser:
@@ -124,6 +125,8 @@ def build_parser() -> EnvDefaultsParser:
         help="how long a provider's model list is served from memory (0 = always ask the provider)")
     add("--ready-file", default=None, help="JSON file written once HTTP and gRPC listen")
     add("--defects", default="", help="comma-separated seeded defects to switch on (python -m sut.defects)")
+    add("--pause-at", default="", help="fault hook for crash-ordering tests: stop this process (SIGSTOP) the first "
+        "time it reaches this point (poller.cursor_saved); once per data folder")
     return parser
 
 

@@ -8,10 +8,12 @@ correct code is back after each test.
 
 import json
 import logging
+import signal
 
 import pytest
 from backend_harness import resource, span
 
+from sut import common
 from sut.backend import api_keys, app, model_cache, sessions, span_convert, span_store, sqlite_store, throttle
 from sut.defects import (
     api_key_listing_shows_value,
@@ -169,3 +171,16 @@ def test_junjo_json_reencoded(monkeypatch):
     assert "NaN" in reencoded and "\ud800" in reencoded
     with pytest.raises(UnicodeEncodeError):
         reencoded.encode()
+
+
+def test_pause_hook_stops_the_process_once_per_data_folder(monkeypatch, tmp_path):
+    signals = []
+    monkeypatch.setattr(common.os, "kill", lambda pid, sig: signals.append(sig))
+    monkeypatch.setattr(common, "_PAUSE", {"point": "", "marker": None})
+    common.pause_point("poller.cursor_saved")
+    common.arm_pause("poller.cursor_saved", tmp_path)
+    common.pause_point("elsewhere")
+    common.pause_point("poller.cursor_saved")
+    common.pause_point("poller.cursor_saved")
+    assert signals == [signal.SIGSTOP] and (tmp_path / "paused-at-poller.cursor_saved").exists()
+
