@@ -156,6 +156,7 @@ def main(argv: "list[str] | None" = None) -> int:
     parser.add_argument("--module", action="append", choices=sorted(MODULES), help="only these (repeatable)")
     parser.add_argument("--timeout-s", type=float, default=900, help="bound of one baseline run")
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "mutation.json")
+    parser.add_argument("--keep-workdir", action="store_true", help="keep the copy and its cosmic-ray sessions")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="junjo-mutation-"))
     copy_project(workdir)
@@ -171,10 +172,14 @@ def main(argv: "list[str] | None" = None) -> int:
     report = {"summary": f"{killed} of {judged} judged mutants killed ({killed / judged:.0%}), "
                          f"{len(survivors)} survived; sample of {args.per_module} per module, seed {args.seed}"
                          if judged else "no mutant judged",
-              "modules": modules, "survivors": survivors, "workdir": str(workdir)}
+              "modules": modules, "survivors": survivors}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2))
     print(report["summary"])
+    if args.keep_workdir:
+        print(f"copy and cosmic-ray sessions kept in {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 

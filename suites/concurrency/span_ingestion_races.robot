@@ -33,13 +33,15 @@ A Span With Hundreds Of Attributes, Many Events And Deeply Nested Values Round-T
     ...    ${WIDE_SPAN_ATTRIBUTES} attributes of every type, ${WIDE_SPAN_EVENTS} events with attributes of their own, and
     ...    arrays and key-value lists nested ${WIDE_SPAN_DEPTH} deep must come back with every attribute, every event
     ...    and every nested value as sent (B11) — a target that applies an SDK's default span limits (128
-    ...    attributes, 128 events) or flattens nested values loses data silently.
+    ...    attributes, 128 events) or flattens nested values loses data silently. Doubles that JSON cannot
+    ...    hold (±Infinity, NaN) must keep what they are, and their sign.
     [Tags]    plan:2.2    policy:B11
     ${label} =    Unique Label    wide-span
     ${key} =    Create API Key    ${label}    by=admin
     ${spans} =    Build Wide Span    ${label}    ${WIDE_SPAN_ATTRIBUTES}    ${WIDE_SPAN_EVENTS}    ${WIDE_SPAN_DEPTH}
     Spans Should Be Accepted    ${spans}    api_key=${key}[key]
     Spans Of Service Should Be Exactly The Sent Ones    ${label}    ${spans}
+    Non-Finite Doubles Should Keep What They Are    ${label}-non-finite    ${key}[key]
 
 Every Span Read Endpoint Returns The Spans It Is Asked For
     [Documentation]    An endpoint that always answers an empty list passes every "nothing leaked" and "no
