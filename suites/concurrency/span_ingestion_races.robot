@@ -9,6 +9,7 @@ Documentation    Plan 2.2 — span-ingestion races.
 
 Resource         ../../resources/target.resource
 Resource         ../../resources/concurrency.resource
+Resource         ../../resources/span_shapes.resource
 
 Suite Setup      Start Target Under Test
 
