@@ -8,23 +8,26 @@ once without any defect: they must pass, or a defect's failure proves nothing ("
 The outcomes form the detection matrix (``results/detection.html``).
 """
 
+import fcntl
 import re
 from collections import defaultdict
+from contextlib import contextmanager
 
 import pytest
 from robot_runs import run_tests
 
 from sut.defects import catalogue
-from tools.detection_report import failed_as_expected, names_policy, verdict
+from tools.detection_report import PARTS, failed_as_expected, names_policy, verdict
 from tools.robot_inventory import robot_tests
 
 DEFECTS = catalogue()
+INVENTORY = robot_tests()
 
 
 def _claimed_tests_by_suite() -> dict[str, list[str]]:
     claimed = {name for module in DEFECTS.values() for name in module.CAUGHT_BY}
     by_suite = defaultdict(list)
-    for test in robot_tests():
+    for test in INVENTORY:
         if test["name"] in claimed:
             by_suite[test["suite"]].append(test["name"])
     return dict(by_suite)
@@ -37,11 +40,40 @@ def _pattern(module) -> str:
     return getattr(module, "FAILS_WITH", "")
 
 
+PERFORMANCE = "Suites.Performance"
+SUITE_OF = {test["name"]: test["suite"] for test in INVENTORY}
+
+
+@contextmanager
+def machine(alone: bool):
+    """Timing tests run alone, as in ``bin/acceptance`` (after ``#WAIT``): a Robot run of a performance suite
+    waits until the other worker's Robot run ends and holds it off until done; other runs share the machine.
+    A turnstile lock keeps a waiting lone run from being overtaken (flock has no writer preference)."""
+    PARTS.mkdir(parents=True, exist_ok=True)
+    with open(PARTS / ".turnstile.lock", "w") as turnstile, open(PARTS / ".machine.lock", "w") as share:
+        fcntl.flock(turnstile, fcntl.LOCK_EX)
+        if alone:
+            fcntl.flock(share, fcntl.LOCK_EX)
+        else:
+            fcntl.flock(share, fcntl.LOCK_SH)
+            fcntl.flock(turnstile, fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            fcntl.flock(share, fcntl.LOCK_UN)
+            fcntl.flock(turnstile, fcntl.LOCK_UN)
+
+
+def _runs_timing_tests(tests: list[str]) -> bool:
+    return any(SUITE_OF.get(name, "").startswith(PERFORMANCE) for name in tests)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("defect", sorted(DEFECTS))
 def test_seeded_defect_is_caught(defect, tmp_path, record_detection):
     module = DEFECTS[defect]
-    outcomes = run_tests(tmp_path, module.CAUGHT_BY, {"DEFECTS": defect}) if module.CAUGHT_BY else {}
+    with machine(alone=_runs_timing_tests(module.CAUGHT_BY)):
+        outcomes = run_tests(tmp_path, module.CAUGHT_BY, {"DEFECTS": defect}) if module.CAUGHT_BY else {}
     record_detection({
         "defect": defect, "policy": module.POLICY, "process": module.PROCESS, "pattern": _pattern(module),
         "summary": module.__doc__.strip().splitlines()[0],
@@ -61,7 +93,8 @@ def test_seeded_defect_is_caught(defect, tmp_path, record_detection):
 @pytest.mark.parametrize("suite", sorted(CONTROL_RUNS))
 def test_claimed_tests_pass_without_defects(suite, tmp_path, record_control):
     """The control run: a test that fails without any defect cannot prove that a defect is caught."""
-    outcomes = run_tests(tmp_path, CONTROL_RUNS[suite])
+    with machine(alone=suite.startswith(PERFORMANCE)):
+        outcomes = run_tests(tmp_path, CONTROL_RUNS[suite])
     record_control(suite, {name: vars(outcome) for name, outcome in outcomes.items()})
     failed = {name: o.message for name, o in outcomes.items() if o.status != "PASS"}
     assert set(outcomes) == set(CONTROL_RUNS[suite]), f"tests did not run: {set(CONTROL_RUNS[suite]) - set(outcomes)}"
