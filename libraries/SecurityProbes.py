@@ -53,6 +53,20 @@ class SecurityProbes:
             raise AssertionError(f"{policy}: {response} reveals {', '.join(found)}; responses must never carry "
                                  f"a password or its hash")
 
+    @keyword("Text Should Not Reveal API Key")
+    def text_should_not_reveal_api_key(self, text: str, api_key: "str | Secret", where: str, policy: str = "B21"):
+        """Fail, naming ``policy``, when ``text`` (an answer, an error, a log) holds more than a short prefix
+        (``KEY_PREFIX_ALLOWED`` characters) of ``api_key``'s value — any part of it. The value is never shown."""
+        key = reveal(api_key)
+        found = leaks.key_exposure(text, key)
+        if found:
+            length, offset = found
+            raise AssertionError(f"{policy}: {where} shows {length} of the {len(key)} characters of the API key "
+                                 f"{mask(key)} (at offset {offset}); a key's value may be shown only in the answer "
+                                 f"that creates it, elsewhere at most a {leaks.KEY_PREFIX_ALLOWED}-character prefix")
+        logger.info(f"{where} ({len(text)} characters) shows at most {leaks.KEY_PREFIX_ALLOWED} characters of "
+                    f"the API key {mask(key)}")
+
     @keyword("Response Should Be Served As JSON")
     def response_should_be_served_as_json(self, response: ApiResponse, policy: str = "B10"):
         """Fail, naming ``policy``, unless ``response`` carries ``Content-Type: application/json`` (its body is

@@ -184,6 +184,18 @@ class SpanIngestion:
         """
         return DotDict(scenarios.malformed_span(defect, service))
 
+    @keyword("Strict JSON Hazards")
+    def strict_json_hazards(self) -> list:
+        """Names of JSON texts a lenient reader takes and a strict one rejects: ``NaN``, ``Infinity``,
+        ``deep nesting`` (5000 levels), ``stray brace``, ``lone surrogate`` (an escaped half pair)."""
+        return list(scenarios.STRICT_JSON_HAZARDS)
+
+    @keyword("Build Junjo JSON Hazard Span")
+    def build_junjo_json_hazard_span(self, hazard: str, service: str = DEFAULT_SERVICE) -> DotDict:
+        """A junjo workflow span whose ``junjo.workflow.state.start`` is the JSON text ``hazard`` names (see
+        `Strict JSON Hazards`); ``_raw_state`` of the description holds that text as sent."""
+        return DotDict(scenarios.junjo_json_hazard_span(hazard, service))
+
     @keyword("Malformed Span Defects")
     def malformed_span_defects(self) -> list:
         """Return the defect names `Build Malformed Span` accepts.

@@ -50,6 +50,18 @@ class SpanScenarios:
         """
         return [_dotted(batch) for batch in span_sets.series_of_traces(batches, spans_per_batch, service)]
 
+    @keyword("Build Wide Span")
+    def build_wide_span(self, service: str, attributes: int = 300, events: int = 100, depth: int = 8) -> list:
+        """A root span with ``attributes`` attributes of every type, ``events`` events with attributes, and
+        arrays and key-value lists nested ``depth`` deep, plus one child span: ``[root, child]``.
+
+        | ${spans} =    Build Wide Span    ${service}    attributes=300    events=100
+        """
+        spans = _dotted(span_sets.wide_span(service, attributes, events, depth))
+        logger.info(f"Wide span {spans[0].trace_id}:{spans[0].span_id}: {len(spans[0].attributes_json)} "
+                    f"attributes, {len(spans[0].events_json)} events, nesting depth {depth}")
+        return spans
+
     @keyword("Build Concurrent Workflow Trace")
     def build_concurrent_workflow_trace(self, nodes: int, patches_per_node: int, service: str) -> list:
         """A junjo workflow run whose ``nodes`` nodes run concurrently, each making ``patches_per_node``

@@ -63,14 +63,16 @@ class TargetControl:
         if defects:
             raise SkipExecution(f"target {profile['name']!r} is external: it cannot be started with seeded "
                                 f"defects ({defects})")
-        declared = profile.get("settings") or {}
-        unknown = sorted(set(overrides) - set(declared))
+        declared = dict(profile.get("settings") or {})
+        appliable = (profile.get("driver") or {}).get("apply_setting", {})
+        unknown = sorted(set(overrides) - set(declared) - set(appliable))
         if unknown:
             raise SkipExecution(f"target {profile['name']!r} is external and declares no setting "
                                 f"{', '.join(unknown)}: this test needs {_shown(overrides, unknown)}")
         deployment = Deployment(profile, logger.info) if profile.get("driver") else None
         if name != "main" and deployment is not None:
-            differing = [key for key in overrides if not _same(overrides[key], declared[key])]
+            differing = [key for key in overrides
+                         if key not in appliable and not _same(overrides[key], declared[key])]
             if differing:
                 logger.info(f"the test asked for {_shown(overrides, differing)}; the deployment declares "
                             f"{_shown(declared, differing)}: the test uses the declared values")
@@ -78,6 +80,9 @@ class TargetControl:
                 deployment.reset()
             except MissingCommand as missing:
                 raise SkipExecution(str(missing)) from None
+            for key in sorted(set(overrides) & set(appliable)):
+                self._run_declared(lambda key=key: deployment.apply_setting(key, overrides[key]))
+                declared[key] = overrides[key]
             self._refresh_pids()
         description = {key: profile.get(key) for key in
                        ("http_url", "otlp_address", "sqlite_path", "duckdb_path")} | {"kind": "external"}
@@ -209,6 +214,21 @@ class TargetControl:
             pid = self._embedded_for_fault(name).restart_process(process, float(timeout))
         self._described[name].setdefault("pids", {})[process] = pid
         logger.info(f"{process} of target {name} restarted, pid {pid}")
+
+    @keyword("Target Process Should Have Stopped Itself")
+    def target_process_should_have_stopped_itself(self, process: str, name: str = "main"):
+        """Fail unless ``backend`` or ``ingestion`` of target ``name`` is alive but stopped (SIGSTOP), as its
+        fault hook (``pause_at``) leaves it at the named point of its work. Poll it with a bounded
+        ``Wait Until Keyword Succeeds``."""
+        import psutil
+
+        handle = self._process(name, process)
+        if not handle.is_running() or handle.pid is None:
+            raise AssertionError(f"{process} of target {name} is not running:\n{handle.log_tail()}")
+        status = psutil.Process(handle.pid).status()
+        if status != psutil.STATUS_STOPPED:
+            raise AssertionError(f"{process} of target {name} has not reached its pause point (status {status})")
+        logger.info(f"{process} of target {name} stopped itself at its pause point")
 
     @keyword("Target Process Should Be Running")
     def target_process_should_be_running(self, process: str, name: str = "main"):

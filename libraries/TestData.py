@@ -1,6 +1,7 @@
 """Keywords that make fresh, unique test data: emails, passwords."""
 
 import secrets
+import unicodedata
 
 from robot.api.deco import keyword, library
 from robot.api.types import Secret
@@ -19,3 +20,25 @@ class TestData:
     def new_password(self, length: int = 20) -> Secret:
         """A random password of ``length`` characters, as a ``Secret`` (never shown in the log)."""
         return Secret(secrets.token_urlsafe(length)[: int(length)])
+
+    @keyword("Other Spellings Of Email")
+    def other_spellings_of_email(self, email: str) -> dict:
+        """Spellings of the same identity as ``email``, by how they differ: the domain in other letter case,
+        surrounding spaces, and the address in the other Unicode normal form (NFD if ``email`` is NFC; give
+        it a non-ASCII letter such as ``ë`` for this to differ)."""
+        local, domain = email.rsplit("@", 1)
+        nfc = unicodedata.normalize("NFC", email)
+        return {
+            "domain in capitals": f"{local}@{domain.upper()}",
+            "surrounding spaces": f"  {email}  ",
+            "other Unicode normal form": unicodedata.normalize("NFD" if email == nfc else "NFC", email),
+        }
+
+    @keyword("Same Identity")
+    def same_identity(self, first: str, second: str) -> bool:
+        """Whether two addresses name one identity: equal once spaces are stripped, the domain is lower-cased
+        and both are in Unicode NFC (the normalisation of contract A2)."""
+        def normal(email: str) -> str:
+            local, _, domain = unicodedata.normalize("NFC", email.strip()).rpartition("@")
+            return f"{local}@{domain.lower()}"
+        return normal(first) == normal(second)

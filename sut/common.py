@@ -3,6 +3,7 @@
 import argparse
 import json
 import os
+import signal
 import sys
 import tempfile
 import threading
@@ -78,3 +79,32 @@ def lower_thread_priority(increment: int = BACKGROUND_NICE) -> None:
         os.setpriority(os.PRIO_PROCESS, thread, os.getpriority(os.PRIO_PROCESS, thread) + increment)
     except (AttributeError, OSError):
         pass
+
+
+# The fault hook of crash-ordering tests: the process stops itself (SIGSTOP) at a named point of its work,
+# once per data folder, so a test can kill it exactly there instead of hoping a kill lands in the window.
+_PAUSE: dict = {"point": "", "marker": None}
+
+
+PAUSE_FILE = "pause-at"
+
+
+def arm_pause(point: str, data_dir: Path) -> None:
+    """Stop this process the first time it reaches ``point`` (``--pause-at``, or else the point named in the
+    file ``pause-at`` of ``data_dir``, which a process manager can write before a restart without changing
+    the command line; empty = never). A marker file in ``data_dir`` remembers that it did, so the restarted
+    process runs on."""
+    armed = Path(data_dir) / PAUSE_FILE
+    if not point and armed.exists():
+        point = armed.read_text().strip()
+    _PAUSE.update(point=point, marker=Path(data_dir) / f"paused-at-{point}" if point else None)
+
+
+def pause_point(point: str) -> None:
+    """A named point between two steps (e.g. ``poller.cursor_saved``): stops the process there if armed."""
+    marker = _PAUSE["marker"]
+    if point != _PAUSE["point"] or marker is None or marker.exists():
+        return
+    marker.write_text(str(os.getpid()))
+    os.kill(os.getpid(), signal.SIGSTOP)
+

@@ -167,6 +167,31 @@ def malformed_span(defect: str, service: str = DEFAULT_SERVICE) -> dict:
     return {**describe(OtlpSpan(span, resource)), "_defect": defect}
 
 
+# JSON text that a lenient reader (Python's json, JavaScript's JSON.parse with a reviver…) takes and a strict
+# one (RFC 8259, DuckDB's JSON type, Go's encoding/json) rejects, or that breaks whoever re-encodes it.
+STRICT_JSON_HAZARDS = {
+    "NaN": '{"score": NaN}',
+    "Infinity": '{"limit": Infinity, "floor": -Infinity}',
+    "deep nesting": "[" * 5000 + "]" * 5000,
+    "stray brace": '{"state": {"count": 1}}}',
+    "lone surrogate": '{"text": "\\ud800 half of a pair"}',
+}
+
+
+def junjo_json_hazard_span(hazard: str, service: str = DEFAULT_SERVICE) -> dict:
+    """A junjo workflow span whose start state is the JSON text :data:`STRICT_JSON_HAZARDS` names; the rest
+    of its junjo attributes are valid. The description carries the raw text in ``_raw_state``."""
+    raw = STRICT_JSON_HAZARDS[hazard]
+    attributes = {"junjo.span_type": "workflow", "junjo.id": _junjo_id(), "junjo.workflow.state.start": "{}",
+                  "junjo.workflow.state.end": "{}", "junjo.workflow.graph_structure": '{"nodes": []}'}
+    built = make_span(name=f"json-hazard-{hazard}", service=service, attributes=attributes)
+    described = describe(built)  # from valid JSON: the suite's own (lenient) reader must not parse the hazard
+    for pair in built.span.attributes:
+        if pair.key == "junjo.workflow.state.start":
+            pair.value.string_value = raw
+    return {**described, "junjo_wf_state_start": None, "_raw_state": raw, "_hazard": hazard}
+
+
 def padded_request(size_bytes: int, service: str = DEFAULT_SERVICE) -> tuple[ExportTraceServiceRequest, dict]:
     """One Export request of one span whose padding attribute makes it ``size_bytes`` long when serialized.
 

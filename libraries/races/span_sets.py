@@ -79,3 +79,29 @@ def concurrent_workflow(nodes: int, patches_per_node: int, service: str) -> list
                     "junjo.workflow.store.id": store_id,
                     "junjo.workflow.execution_graph_snapshot": json.dumps({"nodes": nodes, "concurrent": True})}))
     return [workflow, *node_spans]
+
+
+def wide_span(service: str, attributes: int, events: int, depth: int) -> list[dict]:
+    """One span far beyond a handful of attributes: ``attributes`` attributes of every ``AnyValue`` type
+    (cycling), ``events`` events with attributes of their own, and arrays and key-value lists nested
+    ``depth`` levels deep; plus a small child span, so the trace has a root and a child."""
+    def nested(level: int):
+        if level == 0:
+            return {"leaf": f"level-{depth}", "n": depth, "ok": True}
+        return {"list": [level, f"item-{level}", [level, level + 0.5]], "kv": nested(level - 1)}
+
+    cycle = (lambda i: f"value-{i}-ünï", lambda i: i * 7919, lambda i: i + 0.25, lambda i: i % 2 == 0,
+             lambda i: [f"a{i}", i, i / 4, False], lambda i: {"index": i, "name": f"kv-{i}"},
+             lambda i: bytes([i % 256, 0, 255]))
+    attrs = {f"wide.attr.{i:04d}": cycle[i % len(cycle)](i) for i in range(int(attributes))}
+    attrs["wide.nested"] = nested(int(depth))
+    start = now_ns()
+    event_list = [{"name": f"event-{i}", "time": start + i * US,
+                   "attributes": {"event.index": i, "event.note": f"note {i}", "event.tags": ["x", i]}}
+                  for i in range(int(events))]
+    root = make_span(name="wide-root", service=service, start=start, duration_ms=50, attributes=attrs,
+                     events=event_list)
+    trace_id = root.span.trace_id.hex()
+    child = make_span(name="wide-child", service=service, trace_id=trace_id, parent_span_id=root.span.span_id.hex(),
+                      start=start + US, duration_ms=1, attributes={"child": True})
+    return [describe(root), describe(child)]

@@ -33,3 +33,23 @@ def password_leaks(text: str) -> list[str]:
     except ValueError:
         pass
     return found
+
+
+# B21 allows "at most a short prefix" of a key's value outside the answer that creates it.
+KEY_PREFIX_ALLOWED = 8
+
+
+def key_exposure(text: str, key: str, allowed: int = KEY_PREFIX_ALLOWED) -> "tuple[int, int] | None":
+    """The longest run of ``key`` (any part of it, not only its start) found in ``text`` if longer than
+    ``allowed`` characters, as ``(length, offset in text)``; ``None`` if no such run is there."""
+    best = None
+    for start in range(len(key) - allowed):
+        length = allowed + 1
+        offset = text.find(key[start:start + length])
+        if offset < 0:
+            continue
+        while start + length < len(key) and text.find(key[start:start + length + 1]) >= 0:
+            length += 1
+        if best is None or length > best[0]:
+            best = (length, text.find(key[start:start + length]))
+    return best

@@ -6,6 +6,7 @@ A :class:`DeployedProcess` has the interface of the embedded target's process (k
 resume, is_running), so the target-control keywords use either the same way.
 """
 
+import shlex
 import socket
 import subprocess
 import time
@@ -60,6 +61,18 @@ class Deployment:
         output = run_command(command, timeout_s)
         self.log(f"{verb} {component}: `{command}` ({time.monotonic() - started:.2f} s) {output}".rstrip())
         return output
+
+    def apply_setting(self, setting: str, value, timeout_s: float = 120.0) -> None:
+        """Give the deployment ``setting`` = ``value`` with its declared ``apply_setting`` command (``{value}``
+        in it is replaced, shell-quoted), then wait until it serves again."""
+        template = self.driver.get("apply_setting", {}).get(setting)
+        if template is None:
+            raise MissingCommand(f"profile {self.profile_name!r} declares no command to apply {setting!r}")
+        command = template.replace("{value}", shlex.quote(str(value)))
+        started = time.monotonic()
+        output = run_command(command, timeout_s)
+        self.log(f"apply {setting}={value}: `{command}` ({time.monotonic() - started:.2f} s) {output}".rstrip())
+        self.wait_ready(["backend", "ingestion"], time.monotonic() + timeout_s)
 
     def process(self, component: str) -> "DeployedProcess":
         if component not in ("backend", "ingestion"):

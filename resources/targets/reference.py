@@ -30,6 +30,7 @@ TARGET_PROFILE = {
         "signin_on_first_user": False,
         "configurable_provider_urls": True,  # LLM provider base URLs are settings: a fake provider can stand in
         "junjo_telemetry_versions": [1, 2],  # both junjo telemetry formats (contract A6)
+        "fault_hooks": True,            # setting pause_at stops a process at a named point (crash-ordering tests)
     },
     "limits": {
         "signin_max_failures": 5,       # a 429 must come no later than this many failures

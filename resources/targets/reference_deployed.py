@@ -49,6 +49,11 @@ TARGET_PROFILE = {
     "driver": {
         "backend": _component("backend") | {"files": [str(_DATA / "junjo.sqlite"), str(_DATA / "spans.duckdb")]},
         "ingestion": _component("ingestion") | {"files": [str(_DATA / "wal.sqlite")]},
+        # Settings a test may ask for that the deployment applies with a command ({value}: the test's value).
+        # pause_at: the backend's crash-ordering fault hook, read from its data folder when it starts.
+        "apply_setting": {
+            "pause_at": f"printf %s {{value}} > {_DATA / 'pause-at'} && {_ctl('restart', 'backend')}",
+        },
         "reset": f"{_ctl('stop', 'all')} && rm -rf {_DATA} {_PRODUCTION_DATA} && mkdir -p {_DATA} {_PRODUCTION_DATA}"
                  f" && {_ctl('start', 'all')}",
     },
@@ -62,6 +67,7 @@ TARGET_PROFILE = {
         "ping": True,
         "signin_on_first_user": False,
         "configurable_provider_urls": True,  # its provider URLs point at the fake provider's fixed port
+        "fault_hooks": True,            # pause_at through the driver's apply_setting command
     },
     "limits": {
         "signin_max_failures": _SETTINGS["signin_max_failures"],

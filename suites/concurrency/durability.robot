@@ -9,6 +9,7 @@ Documentation    Plan 2.2 under failure — nothing acknowledged is lost when a 
 
 Resource         ../../resources/target.resource
 Resource         ../../resources/durability.resource
+Resource         ../../resources/crash_points.resource
 
 Suite Setup      Start Target Under Test
 
@@ -39,3 +40,15 @@ Acknowledged Spans Survive A Kill Of The Backend During A Sustained Send
     All Calls Should Have Succeeded    ${outcomes}    policy=B19: no Export may fail while only the backend is down
     Every Acknowledged Span Should Be Stored Exactly Once    ${outcomes}    ${service}    durable-backend
     [Teardown]    Stop Sustained Send And Its Target    durable-backend
+
+Spans Behind A Saved Cursor Survive A Kill Of The Backend At That Very Point
+    [Documentation]    Crash ordering at a controlled point, not by chance: the backend stops itself (its fault
+    ...    hook ``pause_at``) right after it stored its read cursor, and is killed there with SIGKILL, then
+    ...    restarted. Every span the cursor has passed must be stored once (B11): a target that moves its
+    ...    cursor before the spans are durable in the span store loses them on every such crash. Needs a
+    ...    target with fault hooks (capability ``fault_hooks``).
+    [Setup]    Start Target That Pauses At    crash-point    poller.cursor_saved
+    ${spans} =    Send A Trace Until The Backend Pauses    crash-point
+    Kill The Paused Backend And Restart It    crash-point
+    Spans Behind The Cursor Should Be Stored    ${spans}    crash-point
+    [Teardown]    Stop Fresh Target    crash-point

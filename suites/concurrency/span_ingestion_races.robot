@@ -9,6 +9,7 @@ Documentation    Plan 2.2 — span-ingestion races.
 
 Resource         ../../resources/target.resource
 Resource         ../../resources/concurrency.resource
+Resource         ../../resources/span_shapes.resource
 
 Suite Setup      Start Target Under Test
 
@@ -27,6 +28,38 @@ Ten Concurrent Senders Store Every Span Once, Intact, Under Its Own Service
     ${exports} =    Build Sender Batches    ${SENDERS}    ${SPANS_PER_SENDER}    ${SPANS_PER_EXPORT}    ${label}
     ${sent} =    Concurrent Senders Should Have Their Exports Acknowledged    ${exports}    ${key}[key]
     Each Sender's Service Should Hold Exactly Its Spans    ${label}    ${SENDERS}    ${sent}
+
+A Span With Hundreds Of Attributes, Many Events And Deeply Nested Values Round-Trips Field By Field
+    [Documentation]    Instrumented LLM calls carry far more than a handful of attributes: a span with
+    ...    ${WIDE_SPAN_ATTRIBUTES} attributes of every type, ${WIDE_SPAN_EVENTS} events with attributes of their own, and
+    ...    arrays and key-value lists nested ${WIDE_SPAN_DEPTH} deep must come back with every attribute, every event
+    ...    and every nested value as sent (B11) — a target that applies an SDK's default span limits (128
+    ...    attributes, 128 events) or flattens nested values loses data silently. Doubles that JSON cannot
+    ...    hold (±Infinity, NaN) must keep what they are, and their sign.
+    [Tags]    plan:2.2    policy:B11
+    ${label} =    Unique Label    wide-span
+    ${key} =    Create API Key    ${label}    by=admin
+    ${spans} =    Build Wide Span    ${label}    ${WIDE_SPAN_ATTRIBUTES}    ${WIDE_SPAN_EVENTS}    ${WIDE_SPAN_DEPTH}
+    Spans Should Be Accepted    ${spans}    api_key=${key}[key]
+    Spans Of Service Should Be Exactly The Sent Ones    ${label}    ${spans}
+    Non-Finite Doubles Should Keep What They Are    ${label}-non-finite    ${key}[key]
+
+Every Span Read Endpoint Returns The Spans It Is Asked For
+    [Documentation]    An endpoint that always answers an empty list passes every "nothing leaked" and "no
+    ...    error" check, so each read endpoint of the span API is asked once for an answer known to be
+    ...    non-empty (A2): the service list gains the new service (in ascending order), the service's spans,
+    ...    root spans and workflows are exactly those sent, and every span comes back by its id — field by
+    ...    field.
+    [Tags]    plan:2.2    policy:A2
+    ${label} =    Unique Label    read-endpoints
+    ${key} =    Create API Key    ${label}    by=admin
+    Service List Should Not Hold Yet    ${label}
+    ${spans} =    Build Workflow And Plain Trace    ${label}
+    Spans Should Be Accepted    ${spans}    api_key=${key}[key]
+    Spans Should Become Queryable    ${spans}
+    Service List Should Hold    ${label}
+    Service Read Endpoints Should Return The Sent Spans    ${label}    ${spans}
+    Every Span Should Be Returned By Its Id    ${spans}
 
 Thousands Of Concurrent Single-Span Exports Are Each Stored Once
     [Documentation]    ${STRESS_SENDERS} senders each export ${STRESS_EXPORTS_PER_SENDER} spans one per Export, all at

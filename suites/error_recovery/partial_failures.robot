@@ -9,6 +9,7 @@ Documentation    Plan 4.3 — partial system failures.
 
 Resource         ../../resources/target.resource
 Resource         ../../resources/error_recovery.resource
+Resource         ../../resources/strict_json.resource
 
 Suite Setup      Start Target Under Test
 
@@ -62,6 +63,21 @@ A Corrupted Span Store Is Reported As 503 Naming The File And How To Rebuild It
     header overwritten    corrupted-store
     truncated    corrupted-store
     [Teardown]    Stop Disposable Target    corrupted-store
+
+Junjo JSON That A Strict Reader Rejects Never Stops Ingestion
+    [Documentation]    ``junjo.*`` attributes are opaque strings to ingestion (B13): JSON text with NaN, Infinity,
+    ...    5000 levels of nesting, a stray brace or an escaped lone surrogate passes a lenient reader and
+    ...    breaks a strict one (the span store's JSON type, a re-encoder, the HTTP answer). Each such span
+    ...    must be rejected with a reason or stored and served with its raw value, its valid companion
+    ...    stored, and later batches must still become queryable.
+    [Tags]    plan:test_span_ingestion_with_missing_fields    policy:B13
+    ${key} =    New Ingestion Key
+    ${hazards} =    Strict JSON Hazards
+    FOR    ${hazard}    IN    @{hazards}
+        Run Keyword And Continue On Failure
+        ...    Junjo JSON A Strict Reader Rejects Should Be Rejected Or Stored Raw    ${hazard}    ${key}
+    END
+    Later Batch Should Flow    ${key}    strict-json
 
 Spans With Missing Fields Are Rejected Or Stored With Defaults And Ingestion Keeps Flowing
     [Documentation]    Instrumentation in the wild sends incomplete spans (B13): a span without end time,

@@ -8,6 +8,7 @@ Documentation    Plan 3.3 — the databases under load (B15).
 ...              target profile.
 
 Resource         ../../resources/performance.resource
+Resource         ../../resources/paging.resource
 
 Suite Setup      Prepare Performance Suite
 
@@ -21,7 +22,8 @@ Test Tags        priority:medium    policy:B15
     ...    and the pages together must hold every span exactly once (B15). Also measures how fast the target
     ...    turns acknowledged spans into queryable ones (Export to queryable, spans/s).
     [Tags]    plan:test_query_10000_spans_pagination
-    [Setup]    Target Should Have Capability    offset_paging
+    [Setup]    Run Keywords    Target Should Have Capability    offset_paging
+    ...    AND    Paging Should Behave As Paging    perf-paging-check    api_key=${LOAD_KEY}
     ${service} =    Unique Label    perf-paging
     Start Sampling The Main Target
     Push Spans Until Queryable    ${PAGED_SPANS}    ${service}

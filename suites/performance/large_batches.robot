@@ -10,6 +10,7 @@ Documentation    Plan 3.1 — large span batches (B14, B15).
 ...              compares them with the baseline of the target profile.
 
 Resource         ../../resources/performance.resource
+Resource         ../../resources/batching.resource
 
 Suite Setup      Prepare Performance Suite
 
@@ -32,6 +33,7 @@ A Batch Of 1000 Spans Is Acknowledged Within 2 Seconds And Fully Stored
     ${ack} =    Record Push    batch_ack    ${load}    limit_ms=${BATCH_ACK_LIMIT_MS}
     Latency Should Be Below    ${ack}    ${BATCH_ACK_LIMIT_MS}    policy=B15
     ...    what=a batch of 1000 spans must be acknowledged within ${BATCH_ACK_LIMIT_MS} ms
+    Batching Should Amortise The Commit Cost    ${load}    ${service}
     Figures Should Match The Baseline
 
 100 Batches Of 100 Spans Keep A Steady Latency And No Memory Growth

@@ -104,6 +104,24 @@ Signing Out One Device Revokes Only That Session
     Session Should Be Refused    by=replaying-attacker    policy=B1: a signed-out session must be revoked on the server
     Session Should Be Valid    by=phone    policy=B1: signing out one device must keep the user's other sessions
 
+One Identity Spelled Two Ways Is Never Two Accounts
+    [Documentation]    An address typed with its domain in capitals, with surrounding spaces, or in another
+    ...    Unicode normal form names the same person (A2: spaces stripped, domain lower-cased). Creating it
+    ...    again must be refused (409, or a clean 4xx) — never a second account that signs in beside the
+    ...    first, answers password resets for it, or hides from an admin who deletes "the" account.
+    [Tags]    plan:1.3    policy:A2
+    ${suffix} =    Evaluate    secrets.token_hex(4)    modules=secrets
+    VAR    ${email} =    zoë-${suffix}@identity.example
+    ${password} =    New Password
+    ${answer} =    Create User    ${email}    ${password}    by=admin
+    Response Status Should Be    ${answer}    200    creating the account
+    ${spellings} =    Other Spellings Of Email    ${email}
+    FOR    ${how}    ${spelling}    IN    &{spellings}
+        Run Keyword And Continue On Failure
+        ...    Other Spelling Should Not Open A Second Account    ${spelling}    ${how}    ${password}
+    END
+    Identity Should Have Exactly One Account    ${email}
+
 Concurrent First-User Creation Admits Exactly One User
     [Documentation]    ``create-first-user`` is public until the first user exists: if two racing calls both
     ...    succeeded, an attacker could plant an admin account beside the real one (B4). On an empty target,

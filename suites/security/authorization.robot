@@ -4,7 +4,7 @@ Documentation    Plan 1.4 — authorization.
 ...              A signed-in user reaches only their own API keys (B7); ingestion takes spans only with a
 ...              live, exact API key, on every OTLP service it serves (A4, B6, B8); the session cookie is an
 ...              opaque token a script cannot read or send cross-site (B3); and no response ever carries a
-...              password hash (A2).
+...              password hash (A2); an API key's value is shown only when it is created (B21).
 
 Resource         ../../resources/target.resource
 Resource         ../../resources/authorization.resource
@@ -36,6 +36,23 @@ Ingestion Refuses Missing, Empty, Wrong, Over-Long And Injection-Shaped Keys
     FOR    ${service}    IN    @{services}
         Every Kind Of Bad Key Should Be Refused By    ${service}    ${valid}[key]
     END
+
+An API Key's Value Is Shown Only In The Answer That Creates It
+    [Documentation]    An API key is a password for pushing data into the studio (B21): only the answer that
+    ...    creates it may show its value. The key listing (which must list it), every other read operation of
+    ...    ``/openapi.json`` and the target's own logs — after the key was used on ingestion — show at most a
+    ...    short prefix of it.
+    [Tags]    plan:1.4    policy:B21
+    ${key} =    Create API Key    shown-once    by=admin
+    ${spans} =    Build Trace    1    service=shown-once-service
+    Spans Should Be Accepted    ${spans}    api_key=${key}[key]
+    API Key Should Be Listed Without Its Value    ${key}
+    ${answers} =    Responses Of Every Read Operation    admin
+    FOR    ${answer}    IN    @{answers}
+        Run Keyword And Continue On Failure
+        ...    Text Should Not Reveal API Key    ${answer.text}    ${key}[key]    ${answer}
+    END
+    Target Logs Should Not Reveal API Key    ${key}[key]
 
 A Deleted API Key Stops Working On Ingestion
     [Documentation]    A key deleted in the studio (leaked, or its owner left) must stop working on ingestion

@@ -13,7 +13,7 @@ import sys
 
 import uvicorn
 
-from sut.common import switch_on_behaviours, switch_on_defects, write_ready_file
+from sut.common import arm_pause, switch_on_behaviours, switch_on_defects, write_ready_file
 
 from . import sessions
 from .app import Backend, create_app
@@ -75,6 +75,7 @@ def run(settings: Settings) -> int:
         return 2
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    arm_pause(settings.pause_at, settings.data_dir)
     db = SqliteStore(settings.data_dir / "junjo.sqlite", settings.sqlite_busy_timeout_s)
     db.initialise()
     span_store = SpanStore(

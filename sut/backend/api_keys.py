@@ -10,7 +10,9 @@ KEY_ALPHABET = string.digits + string.ascii_letters
 ID_LENGTH = 21
 KEY_LENGTH = 64
 
-_COLUMNS = "id, key, name, created_at"
+KEY_PREFIX_LENGTH = 6
+# A key's value is shown once, when it is created (policy B21): listings carry only a short prefix of it.
+_LISTED_COLUMNS = f"id, name, created_at, substr(key, 1, {KEY_PREFIX_LENGTH}) AS key_prefix"
 
 
 def nanoid(alphabet: str, size: int) -> str:
@@ -33,10 +35,10 @@ def create_key(db: SqliteStore, user_id: int, name: str) -> dict:
 
 
 def list_keys(db: SqliteStore, user_id: int) -> list[dict]:
-    """The user's keys, newest first."""
+    """The user's keys, newest first: id, name, creation time and a short prefix, never the value (B21)."""
     with db.read() as conn:
         rows = conn.execute(
-            f"SELECT {_COLUMNS} FROM api_keys WHERE user_id = ? ORDER BY created_at DESC, rowid DESC", (user_id,)
+            f"SELECT {_LISTED_COLUMNS} FROM api_keys WHERE user_id = ? ORDER BY created_at DESC, rowid DESC", (user_id,)
         )
         return [dict(row) for row in rows]
 

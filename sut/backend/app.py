@@ -89,6 +89,15 @@ class ApiKeyOut(BaseModel):
     created_at: str
 
 
+class ApiKeyListed(BaseModel):
+    """A key as listed: never its value, only a short prefix to recognise it by (policy B21)."""
+
+    id: str
+    name: str
+    created_at: str
+    key_prefix: str
+
+
 # ---- helpers ----------------------------------------------------------------------------------------
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -223,7 +232,7 @@ def create_app(backend: Backend) -> FastAPI:
     def create_api_key(body: NewApiKey, user: CurrentUser):
         return api_keys.create_key(db, user.id, body.name)
 
-    @app.get("/api_keys", response_model=list[ApiKeyOut], tags=["api keys"])
+    @app.get("/api_keys", response_model=list[ApiKeyListed], tags=["api keys"])
     def list_api_keys(user: CurrentUser):
         return api_keys.list_keys(db, user.id)
 

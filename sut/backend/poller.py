@@ -21,7 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import grpc
 import grpc.experimental
 
-from sut.common import lower_thread_priority
+from sut.common import lower_thread_priority, pause_point
 from sut.protos import ingestion_pb2, ingestion_pb2_grpc
 
 from . import span_convert
@@ -48,6 +48,8 @@ def save_cursor(db: SqliteStore, key: bytes) -> None:
             " ON CONFLICT (id) DO UPDATE SET last_key = excluded.last_key",
             (key,),
         )
+    if key:
+        pause_point("poller.cursor_saved")  # crash-ordering tests stop the backend here (--pause-at)
 
 
 class Poller:

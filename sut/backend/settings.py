@@ -89,6 +89,7 @@ class Settings:
     ready_file: str | None
     defects: str
     behaviours: str
+    pause_at: str
 
 
 def build_parser() -> EnvDefaultsParser:
@@ -126,6 +127,8 @@ def build_parser() -> EnvDefaultsParser:
     add("--ready-file", default=None, help="JSON file written once HTTP and gRPC listen")
     add("--defects", default="", help="comma-separated seeded defects to switch on (python -m sut.defects)")
     add("--behaviours", default="", help="comma-separated seeded behaviours of real deployments (sut/behaviours)")
+    add("--pause-at", default="", help="fault hook for crash-ordering tests: stop this process (SIGSTOP) the first "
+        "time it reaches this point (poller.cursor_saved); once per data folder")
     return parser
 
 

@@ -12,6 +12,7 @@ CAUGHT_BY = [
     "Injection Strings As API Key Are Refused And Leave The Key Table Intact",
     "Ingestion Refuses Missing, Empty, Wrong, Over-Long And Injection-Shaped Keys",
 ]
+FAILS_WITH = r"(answered|to) .*injection string.*(not |expected )UNAUTHENTICATED"
 
 
 def apply():

@@ -9,6 +9,7 @@ finds first wins. Breaks contract A6 (``api_keys(id PK, key UNIQUE, …)``).
 PROCESS = "backend"
 POLICY = "A6"
 CAUGHT_BY = ["The Store Itself Refuses Duplicate API Keys"]
+FAILS_WITH = r"accepted a second row with an existing key"
 
 UNIQUE_KEY = "key TEXT NOT NULL UNIQUE"
 

@@ -9,6 +9,7 @@ policy B7 (user A cannot delete user B's keys).
 PROCESS = "backend"
 POLICY = "B7"
 CAUGHT_BY = ["A User Can Neither See Nor Delete Another User's API Keys"]
+FAILS_WITH = r"must not delete user B's API key: .*→ 2\d\d"
 
 
 def apply():

@@ -9,6 +9,7 @@ Breaks policy B15 (no memory growth under a sustained send after warm-up).
 PROCESS = "ingestion"
 POLICY = "B15"
 CAUGHT_BY = ["100 Batches Of 100 Spans Keep A Steady Latency And No Memory Growth"]
+FAILS_WITH = r"memory grows under sustained load after warm-up: ingestion grew"
 
 
 def apply() -> None:

@@ -9,6 +9,7 @@ serializer fails on it, and the listing answers 500 while keys are being deleted
 PROCESS = "backend"
 POLICY = "A2"
 CAUGHT_BY = ["Deleting API Keys While They Are Read And Used Never Fails"]
+FAILS_WITH = r"listing API keys while they are deleted must answer 200: \d+ of \d+ concurrent calls failed"
 
 
 def apply():

@@ -9,6 +9,7 @@ comes back as an escaped JSON string, byte-for-byte equal to what was sent).
 PROCESS = "backend"
 POLICY = "B10"
 CAUGHT_BY = ["Markup In API Key Names Is Stored And Returned Byte For Byte"]
+FAILS_WITH = r"the key name .* came back as .*&lt;"
 
 
 def apply():

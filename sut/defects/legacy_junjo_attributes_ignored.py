@@ -9,6 +9,7 @@ release keep sending them, and their workflows show no ids, no graph and no node
 PROCESS = "backend"
 POLICY = "B11"
 CAUGHT_BY = ["A Trace In The Older Telemetry Format Is Stored With Its Junjo Columns"]
+FAILS_WITH = r"with wrong fields .*junjo_\w+ is None, sent"
 
 
 def apply():

@@ -9,6 +9,7 @@ answers an unauthenticated caller), applied to ingestion's API-key check (contra
 PROCESS = "ingestion"
 POLICY = "B6"
 CAUGHT_BY = ["Ingestion Refuses Missing, Empty, Wrong, Over-Long And Injection-Shaped Keys"]
+FAILS_WITH = r"LogsService/Export answered OK to"
 
 
 def apply() -> None:

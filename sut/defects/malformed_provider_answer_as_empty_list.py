@@ -8,6 +8,7 @@ policy B17 (a malformed upstream answer is reported as 502, never hidden).
 PROCESS = "backend"
 POLICY = "B17"
 CAUGHT_BY = ["A Malformed Gemini Answer Gives 502 With A Parse Error"]
+FAILS_WITH = r'\"malformed json\" from gemini .* must reach the user as 502: .*→ 200'
 
 
 def apply():

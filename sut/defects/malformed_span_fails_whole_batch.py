@@ -12,6 +12,7 @@ CAUGHT_BY = [
     "A Batch With One Malformed Span Stores The Valid Spans And Ingestion Keeps Flowing",
     "Spans With Missing Fields Are Rejected Or Stored With Defaults And Ingestion Keeps Flowing",
 ]
+FAILS_WITH = r"the Export answered UNKNOWN \(.*invalid batch"
 
 
 def apply():

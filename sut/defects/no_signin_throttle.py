@@ -8,6 +8,7 @@ sign-ins for one account are answered 429 after a threshold).
 PROCESS = "backend"
 POLICY = "B5"
 CAUGHT_BY = ["Repeated Failed Sign-Ins Are Throttled Per Account"]
+FAILS_WITH = r"wrong passwords for one account were never throttled"
 
 
 def apply():

@@ -9,6 +9,7 @@ answered 504 within the target's own timeout).
 PROCESS = "backend"
 POLICY = "B17"
 CAUGHT_BY = ["An OpenAI Timeout Gives 504 Within The Target's Own Timeout"]
+FAILS_WITH = r"of openai got no answer within \d+ s"
 
 
 def apply():

@@ -12,6 +12,7 @@ CAUGHT_BY = [
     "An Over-Long Password Is Refused With A Client Error",
     "No Hostile Input Makes Any Endpoint Answer 5xx",
 ]
+FAILS_WITH = r"(password of \d+ .*bytes.*→ 500|\d+ of \d+ hostile requests got a 5xx.*password)"
 
 
 def apply():

@@ -3,26 +3,25 @@
 Models a repository whose query has no ``LIMIT``/``OFFSET`` (or an ORM whose slicing happens after the
 fetch): each page of 100 reads and converts every span of the service, so paging gets slower as the
 service grows — 10,000 spans make every page take as long as reading them all. Answers stay right.
+The natural form: the repository's query is reused without its ``LIMIT``/``OFFSET`` and the page is sliced
+from the full result list.
 Breaks policy B15 (pages of 100 over 10,000 spans, each in < 50 ms).
 """
 
 PROCESS = "backend"
 POLICY = "B15"
 CAUGHT_BY = ["10,000 Spans Are Paged By 100 With Every Page Within 50 ms, None Missing Or Repeated"]
+FAILS_WITH = r"every page of 100 of \d+ spans must come back within 50 ms"
 
 
 def apply() -> None:
-    """Make ``SpanStore.find_spans`` fetch and materialise every row, then slice the page in Python."""
-    from sut.backend import observability, span_store
+    """Make ``SpanStore.find_spans`` fetch every matching row, then slice the page in Python."""
+    from sut.backend import span_store
 
     find_spans = span_store.SpanStore.find_spans
 
     def sliced(self, *, limit=None, offset=0, **criteria):
         rows = find_spans(self, **criteria)
-        if limit is None:
-            return rows
-        for row in rows:  # the ORM hydrates every row into an object before the page is cut
-            observability.span_json(row)
-        return rows[offset:offset + limit]
+        return rows if limit is None else rows[offset:offset + limit]
 
     span_store.SpanStore.find_spans = sliced

@@ -12,6 +12,7 @@ CAUGHT_BY = [
     "An OpenAI Rate Limit Reaches The User As A Rate-Limit Error, Not 500",
     "A Provider Server Error Gives 502, Never 500",
 ]
+FAILS_WITH = r"from openai .* must reach the user as [\d|]+: .*→ 500"
 
 
 def apply():

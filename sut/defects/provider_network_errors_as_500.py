@@ -9,6 +9,7 @@ unavailable". Breaks policy B17 (a network failure reaches the user as 502/503 "
 PROCESS = "backend"
 POLICY = "B17"
 CAUGHT_BY = ["An Anthropic Network Failure Is Reported As Provider Unavailable"]
+FAILS_WITH = r'\"(close connection|reset connection)\" from anthropic .* must reach the user as 502\|503: .*→ 500'
 
 
 def apply():

@@ -9,6 +9,7 @@ Breaks policy B19 (ingestion down → the HTTP API keeps working).
 PROCESS = "backend"
 POLICY = "B19"
 CAUGHT_BY = ["The HTTP API Keeps Working While Ingestion Is Down Or Frozen"]
+FAILS_WITH = r"with ingestion (killed|frozen), the HTTP API must keep working"
 
 CHECK_DEADLINE_S = 30.0
 

@@ -8,6 +8,7 @@ Breaks policy B2 (sessions expire after the configured lifetime).
 PROCESS = "backend"
 POLICY = "B2"
 CAUGHT_BY = ["An Expired Session Is Refused"]
+FAILS_WITH = r"a session older than its [\d.]+ s lifetime must be refused.*→ 200"
 
 
 def apply():

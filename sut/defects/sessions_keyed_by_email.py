@@ -10,6 +10,7 @@ sessions stay valid) and plan 2.3 (each sign-in gets its own valid session).
 PROCESS = "backend"
 POLICY = "B1"
 CAUGHT_BY = ["Concurrent Sign-Ins Of One User Get Distinct Valid Sessions"]
+FAILS_WITH = r"concurrent sign-ins must get distinct sessions: \d+ concurrent results gave \d+ distinct results"
 
 
 def apply():

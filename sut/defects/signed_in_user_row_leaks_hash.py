@@ -9,6 +9,7 @@ carry a password or its hash).
 PROCESS = "backend"
 POLICY = "A2"
 CAUGHT_BY = ["Password Hashes Never Appear In Any Response"]
+FAILS_WITH = r"reveals a bcrypt hash .*field 'password_hash'"
 
 
 def apply():

@@ -8,6 +8,7 @@ keeps working after the user signed out. Breaks policy B1 (sign-out revokes the 
 PROCESS = "backend"
 POLICY = "B1"
 CAUGHT_BY = ["Signing Out One Device Revokes Only That Session"]
+FAILS_WITH = r"a signed-out session must be revoked on the server: .*→ 200"
 
 
 def apply():

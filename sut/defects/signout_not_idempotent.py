@@ -9,6 +9,7 @@ contract A2 (``POST /sign-out`` answers 200) and plan 2.3 (sign-out is idempoten
 PROCESS = "backend"
 POLICY = "A2"
 CAUGHT_BY = ["Two Concurrent Sign-Outs Of One Session Both Succeed And Revoke It"]
+FAILS_WITH = r"a doubled sign-out must never fail: \d+ of 2 concurrent calls failed on the server side"
 
 
 class StaleSessionError(Exception):

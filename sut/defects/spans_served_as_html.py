@@ -9,6 +9,7 @@ responses carry ``Content-Type: application/json``).
 PROCESS = "backend"
 POLICY = "B10"
 CAUGHT_BY = ["Markup In Span And Event Attributes Is Returned As Escaped JSON"]
+FAILS_WITH = r"answered with Content-Type 'text/html"
 
 
 def apply():

@@ -9,6 +9,7 @@ ingestion within a bounded time, 5 s for the reference target).
 PROCESS = "ingestion"
 POLICY = "B8"
 CAUGHT_BY = ["A Deleted API Key Stops Working On Ingestion"]
+FAILS_WITH = r"answered OK to a deleted key; expected UNAUTHENTICATED"
 
 CACHE_TTL_S = 3600.0
 

@@ -10,6 +10,7 @@ no longer exist. Breaks contract A6 (``api_keys`` id and key are unique; keys ar
 PROCESS = "backend"
 POLICY = "A6"
 CAUGHT_BY = ["Concurrent API Key Creations All Get Distinct Ids And Keys"]
+FAILS_WITH = r"API-key ids must be unique: \d+ concurrent results gave \d+ distinct id"
 
 
 def apply():

@@ -12,6 +12,7 @@ CAUGHT_BY = [
     "A Trace Of 1000 Spans Is Returned Within 500 ms And Pages Completely",
     "The API Keeps p99 Under 200 ms For 1000 Requests From Concurrent Clients Without Wrong Answers",
 ]
+FAILS_WITH = r"(trace of 1000 spans must be returned within|API latency with \d+ concurrent clients: p99_ms)"
 
 
 def apply() -> None:

@@ -8,6 +8,7 @@ session data to whoever sees the cookie. Breaks policy B3 (the session cookie is
 PROCESS = "backend"
 POLICY = "B3"
 CAUGHT_BY = ["The Session Cookie Is Opaque And Locked Down"]
+FAILS_WITH = r"the session cookie .* is readable: decoding it reveals"
 
 
 def apply():

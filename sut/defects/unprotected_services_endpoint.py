@@ -8,6 +8,7 @@ Breaks policy B6 (every non-public endpoint answers 401 to anonymous requests).
 PROCESS = "backend"
 POLICY = "B6"
 CAUGHT_BY = ["Every Non-Public Endpoint Refuses Anonymous Requests"]
+FAILS_WITH = r"GET /api/v1/observability/services must refuse anonymous requests"
 
 
 def apply():

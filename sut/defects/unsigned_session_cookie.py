@@ -9,6 +9,7 @@ malformed cookie makes the request anonymous).
 PROCESS = "backend"
 POLICY = "A3"
 CAUGHT_BY = ["A Tampered Session Cookie Is Refused"]
+FAILS_WITH = r"a session cookie with its signature (altered|forged) must not authenticate"
 
 
 def apply():

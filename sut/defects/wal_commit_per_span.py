@@ -3,13 +3,15 @@
 Models an ingest path that calls a repository's ``save(span)`` in a loop in autocommit mode: every span
 costs its own commit and fsync, so a batch of 1000 spans is acknowledged in hundreds of milliseconds
 instead of tens, and a sustained send slows down accordingly. Nothing is lost, so only the numbers show it.
-Breaks policy B15 (large batches acknowledged fast, steady latency): the performance tests catch it against
-the reference target's baseline.
+Breaks policy B15 (large batches acknowledged fast): where syncs are cheap the 2 s bound is never reached, so
+the test compares a batch with the target's own single-span Exports (a batch commit costs a few of them, a
+commit per span about a thousand) — no baseline needed.
 """
 
 PROCESS = "ingestion"
 POLICY = "B15"
 CAUGHT_BY = ["A Batch Of 1000 Spans Is Acknowledged Within 2 Seconds And Fully Stored"]
+FAILS_WITH = r"a batch of 1000 spans must be acknowledged within \d+ ms|a batch of 1000 spans costs [\d.]+ single-span"
 
 
 def apply() -> None:

@@ -68,4 +68,6 @@ def _json_problem(attribute: KeyValue) -> str | None:
         json.loads(attribute.value.string_value)
     except ValueError as error:
         return f"is not valid JSON ({error})"
+    except RecursionError:  # nesting deeper than the parser's stack: rejected, never a failed batch (B13)
+        return "is nested too deeply to read"
     return None

@@ -59,10 +59,11 @@ def admin_session(backend):
 
 def test_every_backend_defect_is_catalogued_and_tested():
     from test_backend_concurrency_defects import TESTED_HERE as CONCURRENCY_DEFECTS
+    from test_backend_detection_defects import TESTED_HERE as DETECTION_DEFECTS  # issue 12
     from test_backend_fault_defects import TESTED_HERE as FAULT_DEFECTS  # error-recovery and cache defects
 
     backend_defects = {name for name, module in catalogue().items() if module.PROCESS == "backend"}
-    assert backend_defects == set(DEFECT_ARGS) | FAULT_DEFECTS | CONCURRENCY_DEFECTS
+    assert backend_defects == set(DEFECT_ARGS) | FAULT_DEFECTS | CONCURRENCY_DEFECTS | DETECTION_DEFECTS
     for name in backend_defects:
         module = catalogue()[name]
         assert module.__doc__.strip().splitlines()[0], name

@@ -83,7 +83,9 @@ def fed(tmp_path_factory):
     ).start()
     backend.anonymous("POST", "/users/create-first-user", json={"email": ADMIN, "password": PASSWORD})
     client = backend.sign_in(ADMIN)
-    wait_for(lambda: len(client.get(backend.url(f"{OBS}/traces/{TRACE}/spans")).json()) == 2, message="spans stored")
+    wait_for(lambda: len(client.get(backend.url(f"{OBS}/traces/{TRACE}/spans")).json()) == 2
+             and len(client.get(backend.url(f"{OBS}/traces/{PLAIN_TRACE}/spans")).json()) == 1,
+             message="spans stored")  # three spans in two batches of at most 2: wait for both
     yield fake, backend, client
     backend.stop()
     fake.stop()

@@ -8,7 +8,12 @@ import grpc
 import pytest
 
 from sut import defects
-from sut.defects import ack_before_wal_commit, keys_assigned_outside_transaction
+from sut.defects import (
+    ack_before_wal_commit,
+    invalid_key_throttle_ten_times_threshold,
+    key_revocation_too_slow,
+    keys_assigned_outside_transaction,
+)
 from sut.ingestion import batch, call_meta, settings, validation, wal
 from sut.ingestion.backend_auth import BackendUnavailable
 from sut.ingestion.gate import ExportGate
@@ -82,6 +87,9 @@ def test_span_reasons_name_the_problem(otlp):
         ),
         "event 1 (set_state): attribute junjo.state_json_patch is not valid JSON": otlp.span(
             events=[{"name": "other"}, patch]
+        ),
+        "attribute junjo.workflow.state.start is nested too deeply to read": otlp.span(
+            attributes=[otlp.attribute("junjo.workflow.state.start", "[" * 5000 + "]" * 5000)]
         ),
     }
     for expected, span in cases.items():
@@ -255,3 +263,27 @@ def test_ingestion_defects_follow_the_catalogue_conventions():
         assert module.__doc__.strip().splitlines()[0]
         assert re.fullmatch(r"B\d+", module.POLICY)
         assert isinstance(module.CAUGHT_BY, list) and callable(module.apply)
+
+
+def test_defect_invalid_key_throttle_ten_times_threshold(monkeypatch):
+    monkeypatch.setattr(InvalidKeyThrottle, "__init__", InvalidKeyThrottle.__init__)  # restored at teardown
+    invalid_key_throttle_ten_times_threshold.apply()
+    throttle = InvalidKeyThrottle(max_failures=3, window_s=10, clock=FakeClock())
+    for _ in range(29):
+        throttle.record_failure("a")
+    assert throttle.is_throttled("a") is None  # the configured 3 would throttle here
+    throttle.record_failure("a")
+    assert throttle.is_throttled("a") is not None
+
+
+def test_defect_key_revocation_too_slow(monkeypatch):
+    monkeypatch.setattr(ApiKeyCache, "trusts_without_check", ApiKeyCache.trusts_without_check)
+    clock, backend = FakeClock(), FakeBackend("k")
+    cache = ApiKeyCache(backend, revalidate_s=2, max_age_s=60, clock=clock)
+    assert cache.check("k") is Verdict.VALID
+    key_revocation_too_slow.apply()
+    backend.valid_keys.clear()  # the key is deleted
+    clock.now += 3
+    assert cache.check("k") is Verdict.VALID  # the configured 2 s would re-check and refuse it
+    clock.now += 18
+    assert cache.check("k") is Verdict.INVALID
