@@ -123,7 +123,10 @@ def verdict(data: dict) -> tuple[str, list[str], list[str]]:
                           + ", ".join(f"{i['name']} ({i['status']})" for i in items))
     if detection is None:
         unverified.append(f"no defect-detection matrix ({data['detection_path']}): run bin/detection")
-    elif not detection.get("complete"):
+    elif detection.get("undecided"):
+        unverified.append("seeded defects undecided (their control run did not pass): "
+                          + ", ".join(detection["undecided"]))
+    if detection is not None and not detection.get("complete"):
         unverified.append("the defect-detection matrix is partial (" + str(len(detection.get("defects", [])))
                           + f" of {detection.get('expected_defects', '?')} seeded defects): run bin/detection "
                           "without -k")
@@ -278,6 +281,7 @@ def render(data: dict) -> str:
         detection_text = f"no matrix at {html.escape(str(data['detection_path']))} (run <code>bin/detection</code>)"
     else:
         missed = ", ".join(detection.get("missed", [])) or "none"
+        missed += "; undecided: " + (", ".join(detection.get("undecided", [])) or "none")
         scope = ("complete" if detection.get("complete") else
                  f"PARTIAL: {len(detection.get('defects', []))} of {detection.get('expected_defects', '?')}")
         detection_text = (f"{scope} — {len(detection.get('defects', []))} seeded defects, missed: {missed}; "

@@ -3,8 +3,8 @@
 Models the classic time-of-check/time-of-use race of setup endpoints: every concurrent request sees "no
 users yet" while the others are still hashing their passwords, so several "first" accounts are created
 (an attacker racing the legitimate admin during setup wins an account). Breaks policy B4 (exactly one
-first user). The pause between check and insert stands in for a production bcrypt cost, so the race
-shows even when the target runs with a cheap ``--bcrypt-rounds``.
+first user). The window is the password hash between check and insert: the wider the bcrypt cost, the
+more callers slip through.
 """
 
 PROCESS = "backend"

@@ -183,7 +183,7 @@ def test_main_reads_the_outputdir_of_the_run_and_exits_non_zero_unless_ship(proj
 def test_a_partial_detection_run_never_replaces_the_full_matrix(tmp_path):
     parts = tmp_path / "parts"
     parts.mkdir()
-    entry = {"defect": "a", "policy": "B1", "process": "backend", "summary": "s", "tests": {}, "caught": True}
+    entry = {"defect": "a", "policy": "B1", "process": "backend", "summary": "s", "pattern": "x", "tests": {}}
     (parts / "a.json").write_text(json.dumps(entry))
     (parts / "b.json").write_text(json.dumps(entry | {"defect": "b"}))
     full = detection_report.write(detection_report.merge(parts, ["a", "b"]), tmp_path)
