@@ -15,4 +15,5 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; then
 fi
 # shellcheck disable=SC1091
 . "$VENV/bin/activate"
+export PYTHONPATH="$ROOT/libraries${PYTHONPATH:+:$PYTHONPATH}"
 cd "$ROOT"

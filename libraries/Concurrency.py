@@ -6,9 +6,9 @@ from robot.api.deco import keyword, library
 from robot.libraries.BuiltIn import BuiltIn
 from robot.utils import DotDict, timestr_to_secs
 
-from concurrency import BackgroundCalls, Outcome, run_sequences, summarise
-from races.keyword_calls import bind, find_keyword, normalise, split_named
-from races.verdicts import SERVER_ERROR, count_text, duplicates, error_text, field_of, status_of
+from junjo_acceptance.concurrency import BackgroundCalls, Outcome, run_sequences, summarise
+from junjo_acceptance.races.keyword_calls import bind, find_keyword, normalise, split_named
+from junjo_acceptance.races.verdicts import SERVER_ERROR, count_text, duplicates, error_text, field_of, status_of
 
 ERRORS_SHOWN = 5
 

@@ -9,9 +9,9 @@ from robot.api import logger
 from robot.api.deco import keyword, library
 from robot.api.types import Secret
 
-from fake_llm import formats
-from fake_llm.server import BEHAVIOURS, OPERATIONS, Behaviour, FakeProviderServer
-from masking import reveal
+from junjo_acceptance.fake_llm import formats
+from junjo_acceptance.fake_llm.server import BEHAVIOURS, OPERATIONS, Behaviour, FakeProviderServer
+from junjo_acceptance.masking import reveal
 
 
 @library(scope="GLOBAL", auto_keywords=False)

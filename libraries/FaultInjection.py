@@ -9,9 +9,9 @@ from robot.api import SkipExecution, logger
 from robot.api.deco import keyword, library
 from robot.libraries.BuiltIn import BuiltIn
 
-from faults import span_store_file
-from faults.sqlite_lock import SqliteWriteLock
-from faults.undo import Fault, UndoStack
+from junjo_acceptance.faults import span_store_file
+from junjo_acceptance.faults.sqlite_lock import SqliteWriteLock
+from junjo_acceptance.faults.undo import Fault, UndoStack
 
 
 @library(scope="GLOBAL", auto_keywords=False)

@@ -10,13 +10,13 @@ from robot.api.deco import keyword, library
 from robot.api.types import Secret
 from robot.libraries.BuiltIn import BuiltIn
 
-from api_client.client import ApiClients
-from hostile_input import corpus
-from hostile_input.generated import generated_probes
-from hostile_input.operations import operations
-from hostile_input.probes import corpus_probes
-from hostile_input.sweep import Accounts, Sweep, printable
-from masking import reveal
+from junjo_acceptance.api_client.client import ApiClients
+from junjo_acceptance.hostile_input import corpus
+from junjo_acceptance.hostile_input.generated import generated_probes
+from junjo_acceptance.hostile_input.operations import operations
+from junjo_acceptance.hostile_input.probes import corpus_probes
+from junjo_acceptance.hostile_input.sweep import Accounts, Sweep, printable
+from junjo_acceptance.masking import reveal
 
 
 @library(scope="GLOBAL", auto_keywords=False)

@@ -8,10 +8,10 @@ from robot.api.deco import keyword, library
 from robot.api.types import Secret
 from robot.utils import DotDict
 
-from api_client import cookies, load, openapi
-from api_client.client import ANONYMOUS, ApiClients, ApiResponse
-from concurrency import run_together
-from masking import mask, reveal
+from junjo_acceptance.api_client import cookies, load, openapi
+from junjo_acceptance.api_client.client import ANONYMOUS, ApiClients, ApiResponse
+from junjo_acceptance.concurrency import run_together
+from junjo_acceptance.masking import mask, reveal
 
 OBSERVABILITY = "/api/v1/observability"
 

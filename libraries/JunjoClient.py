@@ -5,8 +5,8 @@ from robot.api.deco import keyword, library
 from robot.api.types import Secret
 from robot.utils import DotDict
 
-from junjo_client.runner import run_client
-from masking import mask, reveal
+from junjo_acceptance.junjo_client.runner import run_client
+from junjo_acceptance.masking import mask, reveal
 
 
 @library(scope="GLOBAL", auto_keywords=False)

@@ -9,8 +9,8 @@ from robot.api.types import Secret
 from robot.libraries.BuiltIn import BuiltIn
 from robot.utils import DotDict, timestr_to_secs
 
-from load.runner import LoadPlan, run
-from masking import mask, reveal
+from junjo_acceptance.load.runner import LoadPlan, run
+from junjo_acceptance.masking import mask, reveal
 
 COOKIE_VARIABLE, API_KEY_VARIABLE = "JUNJO_LOAD_COOKIE", "JUNJO_LOAD_API_KEY"
 

@@ -10,9 +10,9 @@ from robot.api.deco import keyword, library
 from robot.libraries.BuiltIn import BuiltIn
 from robot.utils import DotDict, timestr_to_secs
 
-from metrics import baseline, plots, store, tables
-from metrics.sampler import ProcessSampler
-from metrics.stats import summarise
+from junjo_acceptance.metrics import baseline, plots, store, tables
+from junjo_acceptance.metrics.sampler import ProcessSampler
+from junjo_acceptance.metrics.stats import summarise
 
 WARM_UP = "warm-up done"
 SUITE_PROCESS = "suite (load generator)"

@@ -4,9 +4,9 @@ from robot.api import logger
 from robot.api.deco import keyword, library
 from robot.api.types import Secret
 
-from api_client.client import ApiResponse
-from masking import mask, reveal
-from security_probes import cookie_attributes, leaks, otlp_services
+from junjo_acceptance.api_client.client import ApiResponse
+from junjo_acceptance.masking import mask, reveal
+from junjo_acceptance.security_probes import cookie_attributes, leaks, otlp_services
 
 
 @library(scope="GLOBAL", auto_keywords=False)

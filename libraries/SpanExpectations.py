@@ -6,8 +6,8 @@ import jsonpatch
 from robot.api import logger
 from robot.api.deco import keyword, library
 
-from expectations.compare import instant
-from expectations.matching import (
+from junjo_acceptance.expectations.compare import instant
+from junjo_acceptance.expectations.matching import (
     PATCH_JSON_COLUMNS,
     SPAN_JSON_COLUMNS,
     compare_patches,

@@ -5,10 +5,10 @@ from robot.api.deco import keyword, library
 from robot.api.types import Secret
 from robot.utils import DotDict, timestr_to_secs
 
-from ingestion import scenarios
-from ingestion.grpc_sender import ExportChannels, export, export_with_invalid_keys, reachable
-from ingestion.load_generator import SpanLoad, push, push_summary, span_keys
-from ingestion.otlp_builder import (
+from junjo_acceptance.ingestion import scenarios
+from junjo_acceptance.ingestion.grpc_sender import ExportChannels, export, export_with_invalid_keys, reachable
+from junjo_acceptance.ingestion.load_generator import SpanLoad, push, push_summary, span_keys
+from junjo_acceptance.ingestion.otlp_builder import (
     DEFAULT_SERVICE,
     describe,
     export_request,
@@ -18,7 +18,7 @@ from ingestion.otlp_builder import (
     otlp_of,
     service_of,
 )
-from masking import mask, reveal
+from junjo_acceptance.masking import mask, reveal
 
 MIB = 1024 * 1024
 
@@ -332,7 +332,7 @@ class SpanIngestion:
 
         | ${load} =    Push Span Load    100    load-test    api_key=${KEY}    traces_per_batch=10
         """
-        attributes = {"load.payload": "x" * int(payload_bytes)} if int(payload_bytes) else {"load.kind": "push"}
+        attributes = {"junjo_acceptance.load.payload": "x" * int(payload_bytes)} if int(payload_bytes) else {"junjo_acceptance.load.kind": "push"}
         load = SpanLoad(service, int(traces_per_batch), int(spans_per_trace), attributes)
         self._loads.setdefault(service, []).append(load)
         records, elapsed = push(self._stub(), load, int(batches), reveal(api_key), int(in_flight),

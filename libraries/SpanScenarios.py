@@ -4,7 +4,7 @@ from robot.api import logger
 from robot.api.deco import keyword, library
 from robot.utils import DotDict
 
-from races import span_sets
+from junjo_acceptance.races import span_sets
 
 
 def _dotted(spans: list) -> list:

@@ -5,9 +5,9 @@ import atexit
 from robot.api import SkipExecution, logger
 from robot.api.deco import keyword, library
 
-from masking import reveal
-from target.deployment import CommandFailed, Deployment, MissingCommand
-from target.embedded import EmbeddedTarget
+from junjo_acceptance.masking import reveal
+from junjo_acceptance.target.deployment import CommandFailed, Deployment, MissingCommand
+from junjo_acceptance.target.embedded import EmbeddedTarget
 
 PROFILE_KEYS = ("disposable", "capabilities", "limits")
 

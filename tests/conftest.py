@@ -19,13 +19,13 @@ def _is_worker(session) -> bool:
 
 
 def pytest_configure(config):
-    from tools.detection_report import RUN_VARIABLE
+    from junjo_acceptance.tools.detection_report import RUN_VARIABLE
     if not hasattr(config, "workerinput"):  # the controller (or a plain session): a fresh run id for its workers
         os.environ[RUN_VARIABLE] = uuid.uuid4().hex
 
 
 def pytest_sessionfinish(session):
-    from tools import detection_report
+    from junjo_acceptance.tools import detection_report
     parts = detection_report.run_parts()
     if not _is_worker(session) and parts.exists():
         from sut.defects import catalogue

@@ -22,8 +22,8 @@ import pytest
 import requests
 from robot_runs import ROOT
 
-from hostile_input import corpus
-from target.embedded import EmbeddedTarget
+from junjo_acceptance.hostile_input import corpus
+from junjo_acceptance.target.embedded import EmbeddedTarget
 
 ADMIN_EMAIL = "masking-admin@acceptance.example"
 ADMIN_PASSWORD = "masking-admin-password-Zq8w"

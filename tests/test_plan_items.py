@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.plan_items import ITEMS, SECTIONS
+from junjo_acceptance.tools.plan_items import ITEMS, SECTIONS
 
 PLAN = Path(__file__).resolve().parents[2] / "shared" / "test-plan.md"
 

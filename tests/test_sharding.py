@@ -1,7 +1,7 @@
 """A nightly run split in shards and merged gives the same result as the run in one piece.
 
 Two shards of a small tag-filtered subset (``bin/acceptance-shard 1 2`` and ``2 2``: three quick suites)
-are merged with ``tools.merge_shards``; the same subset runs unsharded with the same pabot command. The
+are merged with ``junjo_acceptance.tools.merge_shards``; the same subset runs unsharded with the same pabot command. The
 merged output must hold the same suites and tests with the same statuses, and the sign-off of the merged
 folder must give the same verdict (printed line and exit status) as the unsharded run's.
 """
@@ -16,7 +16,7 @@ import pytest
 from robot.api import ExecutionResult
 from robot_runs import ROOT
 
-from tools import merge_shards
+from junjo_acceptance.tools import merge_shards
 
 # Three quick suites (about 8 s of tests in all). pabot splits the items of suites.order in contiguous parts
 # and counts the #WAIT line as an item: [Sql Injection, Session Races | Xss, #WAIT].
@@ -38,7 +38,7 @@ def _shape(folder) -> tuple[list[str], dict[str, str]]:
 
 
 def _signoff(folder) -> tuple[int, str]:
-    done = subprocess.run([sys.executable, "-m", "tools.signoff", str(folder), "--", *SUBSET], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "junjo_acceptance.tools.signoff", str(folder), "--", *SUBSET], cwd=ROOT,
                           capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
     return done.returncode, re.sub(re.escape(str(folder)), "<results>", done.stdout).strip()
 
@@ -54,7 +54,7 @@ def test_two_merged_shards_match_the_unsharded_run(tmp_path):
           "--outputdir", str(single), "--argumentfile", "robot.args", *SUBSET, "suites"], tmp_path)
 
     merged = tmp_path / "merged"
-    done = _run([sys.executable, "-m", "tools.merge_shards", str(merged), *map(str, shards), "--", *SUBSET], tmp_path)
+    done = _run([sys.executable, "-m", "junjo_acceptance.tools.merge_shards", str(merged), *map(str, shards), "--", *SUBSET], tmp_path)
     assert (merged / "output.xml").exists() and (merged / "log.html").exists(), done.stdout + done.stderr
 
     shard_suites = [_shape(folder)[0] for folder in shards]

@@ -14,7 +14,7 @@ import os
 import pytest
 from sdk_baseline import SPANS_PER_BATCH, sdk_rates
 
-from load.runner import LoadPlan, run
+from junjo_acceptance.load.runner import LoadPlan, run
 
 USERS_PER_WORKER = 4
 SECONDS = 8

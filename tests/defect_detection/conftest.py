@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tools.detection_report import CONTROLS_FOLDER, run_parts
+from junjo_acceptance.tools.detection_report import CONTROLS_FOLDER, run_parts
 
 
 @pytest.fixture

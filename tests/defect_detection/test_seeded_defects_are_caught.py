@@ -17,8 +17,8 @@ import pytest
 from robot_runs import run_tests
 
 from sut.defects import catalogue
-from tools.detection_report import PARTS, failed_as_expected, names_policy, verdict
-from tools.robot_inventory import robot_tests
+from junjo_acceptance.tools.detection_report import PARTS, failed_as_expected, names_policy, verdict
+from junjo_acceptance.tools.robot_inventory import robot_tests
 
 DEFECTS = catalogue()
 INVENTORY = robot_tests()

@@ -9,10 +9,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from robot.api.types import Secret
 
-from api_client import cookies, openapi
-from api_client.client import ApiClients
-from concurrency import run_together
-from masking import mask, mask_json, reveal
+from junjo_acceptance.api_client import cookies, openapi
+from junjo_acceptance.api_client.client import ApiClients
+from junjo_acceptance.concurrency import run_together
+from junjo_acceptance.masking import mask, mask_json, reveal
 
 SAMPLE_COOKIE = "dGhpcyBpcyBhIHNlc3Npb24gaWQ.Zx1a2b.c2lnbmF0dXJlLWJ5dGVzLWhlcmUtYWJjZGVm"
 

@@ -10,9 +10,9 @@ import robot
 from robot.api.deco import keyword, library
 from robot.api.types import Secret
 
-from concurrency import BackgroundCalls, run_sequences, run_together, summarise
-from races.keyword_calls import bind, find_keyword, split_named
-from races.verdicts import count_text, duplicates, field_of, status_of
+from junjo_acceptance.concurrency import BackgroundCalls, run_sequences, run_together, summarise
+from junjo_acceptance.races.keyword_calls import bind, find_keyword, split_named
+from junjo_acceptance.races.verdicts import count_text, duplicates, field_of, status_of
 
 LIBRARIES = Path(__file__).resolve().parents[2] / "libraries"
 

@@ -12,15 +12,15 @@ import psutil
 import pytest
 import requests
 
-from target.deployment import CommandFailed, Deployment, MissingCommand, run_command
-from target.ports import free_ports
+from junjo_acceptance.target.deployment import CommandFailed, Deployment, MissingCommand, run_command
+from junjo_acceptance.target.ports import free_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 PROFILE = ROOT / "resources" / "targets" / "reference_deployed.py"
 
 
 def _deploy(action: str, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tools.deploy_reference", action], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "junjo_acceptance.tools.deploy_reference", action], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
 
 

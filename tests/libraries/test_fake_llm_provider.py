@@ -8,8 +8,8 @@ import time
 import pytest
 from FakeLlmProvider import FakeLlmProvider
 
-from fake_llm import formats
-from fake_llm.server import Behaviour, FakeProviderServer, route
+from junjo_acceptance.fake_llm import formats
+from junjo_acceptance.fake_llm.server import Behaviour, FakeProviderServer, route
 
 KEYS = {provider: f"secret-{provider}-0123456789" for provider in formats.PROVIDERS}
 

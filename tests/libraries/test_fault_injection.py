@@ -10,9 +10,9 @@ import FaultInjection as FaultLibrary
 import pytest
 from robot.api import SkipExecution
 
-from faults import span_store_file
-from faults.sqlite_lock import SqliteWriteLock
-from faults.undo import Fault, UndoStack
+from junjo_acceptance.faults import span_store_file
+from junjo_acceptance.faults.sqlite_lock import SqliteWriteLock
+from junjo_acceptance.faults.undo import Fault, UndoStack
 
 
 @pytest.fixture

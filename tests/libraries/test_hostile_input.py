@@ -6,12 +6,12 @@ from collections import Counter
 import pytest
 import requests
 
-from api_client.client import ApiResponse
-from hostile_input import corpus
-from hostile_input.generated import generated_probes
-from hostile_input.operations import baseline_value, encode_path_value, operations
-from hostile_input.probes import corpus_probes
-from hostile_input.sweep import Accounts, Probe, Sweep
+from junjo_acceptance.api_client.client import ApiResponse
+from junjo_acceptance.hostile_input import corpus
+from junjo_acceptance.hostile_input.generated import generated_probes
+from junjo_acceptance.hostile_input.operations import baseline_value, encode_path_value, operations
+from junjo_acceptance.hostile_input.probes import corpus_probes
+from junjo_acceptance.hostile_input.sweep import Accounts, Probe, Sweep
 
 DOCUMENT = {
     "openapi": "3.1.0",

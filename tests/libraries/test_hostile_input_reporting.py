@@ -17,7 +17,7 @@ import pytest
 import robot
 from robot.api import ExecutionResult
 
-from hostile_input.sweep import Offence, Probe
+from junjo_acceptance.hostile_input.sweep import Offence, Probe
 
 DOCUMENT = {
     "openapi": "3.1.0", "info": {"title": "broken", "version": "1"},

@@ -8,7 +8,7 @@ import pytest
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2 as service_pb2
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2_grpc as service_grpc
 
-from junjo_client.runner import run_client
+from junjo_acceptance.junjo_client.runner import run_client
 
 KEY = "ClientKey0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRST"
 

@@ -10,9 +10,9 @@ import pytest
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2 as service_pb2
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2_grpc as service_grpc
 
-from ingestion.grpc_sender import ExportChannels
-from ingestion.load_generator import SpanLoad, push, push_summary, span_keys, span_slots
-from ingestion.otlp_builder import export_request, make_span, service_of
+from junjo_acceptance.ingestion.grpc_sender import ExportChannels
+from junjo_acceptance.ingestion.load_generator import SpanLoad, push, push_summary, span_keys, span_slots
+from junjo_acceptance.ingestion.otlp_builder import export_request, make_span, service_of
 
 
 def spans_of(payload: bytes):

@@ -13,8 +13,8 @@ import requests
 import robot
 from robot.api import ExecutionResult
 
-from load.runner import LoadPlan, masked, percentile, run, summary
-from target.embedded import EmbeddedTarget
+from junjo_acceptance.load.runner import LoadPlan, masked, percentile, run, summary
+from junjo_acceptance.target.embedded import EmbeddedTarget
 
 LIBRARIES = Path(__file__).resolve().parents[2] / "libraries"
 EMAIL, PASSWORD = "locust-admin@acceptance.example", "locust-admin-password-Kq3v"

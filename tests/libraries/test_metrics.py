@@ -12,9 +12,9 @@ import pytest
 import robot
 from robot.api import ExecutionResult
 
-from metrics import baseline, plots, store
-from metrics.sampler import ProcessSampler
-from metrics.stats import percentile, slope, summarise
+from junjo_acceptance.metrics import baseline, plots, store
+from junjo_acceptance.metrics.sampler import ProcessSampler
+from junjo_acceptance.metrics.stats import percentile, slope, summarise
 
 LIBRARIES = Path(__file__).resolve().parents[2] / "libraries"
 

@@ -10,10 +10,10 @@ from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsSer
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceRequest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
-from masking import mask_json
-from security_probes.cookie_attributes import cookie_value, parse_set_cookie, revelations
-from security_probes.leaks import password_leaks
-from security_probes.otlp_services import probe_request
+from junjo_acceptance.masking import mask_json
+from junjo_acceptance.security_probes.cookie_attributes import cookie_value, parse_set_cookie, revelations
+from junjo_acceptance.security_probes.leaks import password_leaks
+from junjo_acceptance.security_probes.otlp_services import probe_request
 
 SIGNER = TimestampSigner(b"test-secret")
 

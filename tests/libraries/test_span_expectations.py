@@ -8,11 +8,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from SpanExpectations import SpanExpectations
 
-from expectations.compare import compare_span
-from expectations.matching import compare_patches, match_spans, object_of_row
-from ingestion import scenarios
-from ingestion.otlp_builder import JUNJO_COLUMNS
-from races.span_sets import concurrent_workflow
+from junjo_acceptance.expectations.compare import compare_span
+from junjo_acceptance.expectations.matching import compare_patches, match_spans, object_of_row
+from junjo_acceptance.ingestion import scenarios
+from junjo_acceptance.ingestion.otlp_builder import JUNJO_COLUMNS
+from junjo_acceptance.races.span_sets import concurrent_workflow
 
 
 def stored_like_the_reference_target(span: dict) -> dict:

@@ -20,7 +20,7 @@ sys.path.insert(0, str(LIBRARIES))
 
 from SpanIngestion import SpanIngestion  # noqa: E402
 
-from ingestion import otlp_builder, scenarios  # noqa: E402
+from junjo_acceptance.ingestion import otlp_builder, scenarios  # noqa: E402
 
 VALID_KEY = "VALIDkey0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRST"
 SECRET_KEY = "SeCrEt0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV"

@@ -6,9 +6,9 @@ import jsonpatch
 import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
-from ingestion.otlp_builder import export_request
-from junjo_client.runner import spans_of_request
-from races.span_sets import batches_of, concurrent_workflow, sender_batches, series_of_traces
+from junjo_acceptance.ingestion.otlp_builder import export_request
+from junjo_acceptance.junjo_client.runner import spans_of_request
+from junjo_acceptance.races.span_sets import batches_of, concurrent_workflow, sender_batches, series_of_traces
 
 
 def test_batches_of_keep_every_item_once():

@@ -9,7 +9,7 @@ import requests
 from robot.api import SkipExecution
 from TargetControl import TargetControl
 
-from target.ports import free_ports
+from junjo_acceptance.target.ports import free_ports
 
 PROFILE = {"name": "reference", "kind": "embedded", "disposable": True,
            "settings": {"bcrypt_rounds": 4}, "capabilities": {"fresh_targets": True}, "limits": {}}

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from robot_runs import ROOT, run_tests
 
-from target.embedded import EmbeddedTarget
+from junjo_acceptance.target.embedded import EmbeddedTarget
 
 sys.path.insert(0, str(ROOT / "resources" / "targets"))
 from reference import TARGET_PROFILE as REFERENCE  # noqa: E402 - the reference profile's settings

@@ -12,8 +12,8 @@ import shutil
 import pytest
 import robot
 
-from tools import detection_report, signoff
-from tools.plan_items import ITEMS
+from junjo_acceptance.tools import detection_report, signoff
+from junjo_acceptance.tools.plan_items import ITEMS
 
 TODAY = datetime.date(2026, 11, 30)
 
@@ -196,7 +196,7 @@ def test_a_partial_detection_run_never_replaces_the_full_matrix(tmp_path):
 
 
 def test_run_arguments_are_read_as_robot_reads_them():
-    from tools import run_args
+    from junjo_acceptance.tools import run_args
 
     args = run_args.parse(["--outputdir", "a", "-d", "b", "--variable=TARGET:junjo_ai_studio_080", "--processes", "3",
                            "-i", "security", "--exclude", "slow", "--argumentfile", "x.args"])

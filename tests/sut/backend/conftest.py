@@ -7,8 +7,8 @@ import pytest
 import requests
 from backend_harness import ADMIN, PASSWORD, BackendProcess
 
-from fake_llm import formats
-from fake_llm.server import FakeProviderServer
+from junjo_acceptance.fake_llm import formats
+from junjo_acceptance.fake_llm.server import FakeProviderServer
 
 
 @pytest.fixture

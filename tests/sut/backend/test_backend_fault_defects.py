@@ -8,10 +8,10 @@ import pytest
 import requests
 from backend_harness import ADMIN, PASSWORD, BackendProcess, FakeIngestion, resource, span, wait_for
 
-from fake_llm import formats
-from fake_llm.server import Behaviour
-from faults import span_store_file
-from faults.sqlite_lock import SqliteWriteLock
+from junjo_acceptance.fake_llm import formats
+from junjo_acceptance.fake_llm.server import Behaviour
+from junjo_acceptance.faults import span_store_file
+from junjo_acceptance.faults.sqlite_lock import SqliteWriteLock
 
 LLM_DEFECTS = {
     "model_cache_without_single_flight": [],

@@ -6,8 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from backend_harness import ADMIN, PASSWORD
 
-from fake_llm import formats
-from fake_llm.server import Behaviour
+from junjo_acceptance.fake_llm import formats
+from junjo_acceptance.fake_llm.server import Behaviour
 
 GENERATE = {"model": "openai/gpt-4o", "messages": [{"role": "user", "content": "hello"}], "temperature": 0.2}
 

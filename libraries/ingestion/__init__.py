@@ -1,7 +1,0 @@
-"""Mechanics behind the ``SpanIngestion`` keyword library.
-
-- :mod:`ingestion.otlp_builder`: OTLP spans and Export requests, and the span object a target should store;
-- :mod:`ingestion.scenarios`: ready-made span sets (traces, junjo workflows, malformed spans, padded requests);
-- :mod:`ingestion.grpc_sender`: cached channels and ``TraceService/Export`` calls that never raise;
-- :mod:`ingestion.load_generator`: prebuilt serialized batches with fresh ids stamped in, pushed at full speed.
-"""

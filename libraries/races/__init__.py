@@ -1,7 +1,0 @@
-"""Mechanics behind the ``Concurrency`` keyword library.
-
-- :mod:`races.keyword_calls`: find a Python library keyword by name and bind one invocation to a callable;
-- :mod:`races.verdicts`: read outcomes (status, fields, errors) and judge a set of them.
-
-The barrier and background runners themselves are in :mod:`concurrency`.
-"""
