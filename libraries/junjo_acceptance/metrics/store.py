@@ -7,12 +7,13 @@ Each Robot process writes its own file, ``${OUTPUT DIR}/metrics.json``, from wha
 ``pabot_results`` when a run starts, so the merged file holds exactly the current run.
 """
 
-import fcntl
 import json
 import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
+
+from filelock import FileLock
 
 FILE_NAME = "metrics.json"
 PABOT_FOLDER = "pabot_results"
@@ -26,12 +27,8 @@ def _write_atomically(path: Path, data: dict) -> None:
 
 @contextmanager
 def _locked(folder: Path):
-    with open(folder / f".{FILE_NAME}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    with FileLock(folder / f".{FILE_NAME}.lock"):
+        yield
 
 
 def document(tests: dict) -> dict:

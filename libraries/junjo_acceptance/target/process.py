@@ -2,11 +2,12 @@
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import psutil
 
 from junjo_acceptance.masking import reveal
 
@@ -57,7 +58,7 @@ class TargetProcess:
     def stop(self, grace_s: float = 5.0) -> "int | None":
         """SIGTERM, then SIGKILL after ``grace_s``; returns the exit code."""
         if self.is_running():
-            os.kill(self.popen.pid, signal.SIGCONT)  # a suspended process cannot act on SIGTERM
+            self.resume()  # a suspended process cannot act on SIGTERM
         if not self.is_running():
             return self.popen.returncode if self.popen else None
         self.popen.terminate()
@@ -73,12 +74,13 @@ class TargetProcess:
         return self.popen.wait(10)
 
     def suspend(self) -> None:
-        """SIGSTOP: the process stays alive but answers nothing (a hung server)."""
-        os.kill(self.popen.pid, signal.SIGSTOP)
+        """Freeze the process (SIGSTOP on POSIX, psutil's suspend elsewhere): it stays alive but answers
+        nothing, as a hung server would."""
+        psutil.Process(self.popen.pid).suspend()
 
     def resume(self) -> None:
-        """SIGCONT after :meth:`suspend`."""
-        os.kill(self.popen.pid, signal.SIGCONT)
+        """Let the process run again after :meth:`suspend`."""
+        psutil.Process(self.popen.pid).resume()
 
     def log_tail(self, lines: int = 30) -> str:
         """The last lines the process wrote."""
