@@ -332,7 +332,7 @@ class SpanIngestion:
 
         | ${load} =    Push Span Load    100    load-test    api_key=${KEY}    traces_per_batch=10
         """
-        attributes = {"junjo_acceptance.load.payload": "x" * int(payload_bytes)} if int(payload_bytes) else {"junjo_acceptance.load.kind": "push"}
+        attributes = {"load.payload": "x" * int(payload_bytes)} if int(payload_bytes) else {"load.kind": "push"}
         load = SpanLoad(service, int(traces_per_batch), int(spans_per_trace), attributes)
         self._loads.setdefault(service, []).append(load)
         records, elapsed = push(self._stub(), load, int(batches), reveal(api_key), int(in_flight),

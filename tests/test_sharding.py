@@ -38,7 +38,8 @@ def _shape(folder) -> tuple[list[str], dict[str, str]]:
 
 
 def _signoff(folder) -> tuple[int, str]:
-    done = subprocess.run([sys.executable, "-m", "junjo_acceptance.tools.signoff", str(folder), "--", *SUBSET], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "junjo_acceptance.tools.signoff", str(folder), "--", *SUBSET],
+                          cwd=ROOT,
                           capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
     return done.returncode, re.sub(re.escape(str(folder)), "<results>", done.stdout).strip()
 
@@ -54,7 +55,8 @@ def test_two_merged_shards_match_the_unsharded_run(tmp_path):
           "--outputdir", str(single), "--argumentfile", "robot.args", *SUBSET, "suites"], tmp_path)
 
     merged = tmp_path / "merged"
-    done = _run([sys.executable, "-m", "junjo_acceptance.tools.merge_shards", str(merged), *map(str, shards), "--", *SUBSET], tmp_path)
+    done = _run([sys.executable, "-m", "junjo_acceptance.tools.merge_shards", str(merged), *map(str, shards),
+                 "--", *SUBSET], tmp_path)
     assert (merged / "output.xml").exists() and (merged / "log.html").exists(), done.stdout + done.stderr
 
     shard_suites = [_shape(folder)[0] for folder in shards]

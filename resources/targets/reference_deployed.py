@@ -16,7 +16,8 @@ from pathlib import Path
 from robot.api.types import Secret
 
 _spec = importlib.util.spec_from_file_location(
-    "deploy_reference", Path(__file__).resolve().parents[2] / "libraries" / "junjo_acceptance" / "tools" / "deploy_reference.py")
+    "deploy_reference",
+    Path(__file__).resolve().parents[2] / "libraries" / "junjo_acceptance" / "tools" / "deploy_reference.py")
 _deployment = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_deployment)
 _ctl = _deployment.supervisorctl

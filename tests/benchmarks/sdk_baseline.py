@@ -22,7 +22,7 @@ def record_sdk_spans(tracer) -> None:
         parent = None
         for index in range(10):
             context = None if parent is None else set_span_in_context(parent)
-            span = tracer.start_span(f"load-{index}", context=context, attributes={"junjo_acceptance.load.kind": "push"})
+            span = tracer.start_span(f"load-{index}", context=context, attributes={"load.kind": "push"})
             span.end()
             parent = span
 

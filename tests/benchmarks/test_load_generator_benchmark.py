@@ -4,7 +4,8 @@ Both send batches of 1000 spans (100 traces of 10, one attribute each) to the sa
 that acknowledges without parsing. Measured: unique spans acknowledged per second of wall time and per
 CPU-second of the sending process (all its threads, gRPC's included), i.e. on one core.
 
-- generator: ``junjo_acceptance.ingestion.load_generator`` (prebuilt request, fresh ids stamped into the bytes), 4 in flight;
+- generator: ``junjo_acceptance.ingestion.load_generator`` (prebuilt request, fresh ids stamped into the bytes), 4
+  in flight;
 - SDK exporter: ``OTLPSpanExporter.export`` of spans the SDK already recorded (the exporter's own cost);
 - SDK end to end: spans recorded with the SDK's tracer, then exported (what an instrumented client does).
 
@@ -25,7 +26,7 @@ GENERATOR_BATCHES = 60
 def generator_rate(address: str) -> dict:
     channels = ExportChannels()
     stub = channels.export_stub(address)
-    load = SpanLoad("benchmark", traces=100, spans_per_trace=10, attributes={"junjo_acceptance.load.kind": "push"})
+    load = SpanLoad("benchmark", traces=100, spans_per_trace=10, attributes={"load.kind": "push"})
 
     def send():
         records, _ = push(stub, load, GENERATOR_BATCHES, "key", in_flight=4)

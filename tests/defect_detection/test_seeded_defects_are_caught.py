@@ -16,9 +16,9 @@ from contextlib import contextmanager
 import pytest
 from robot_runs import run_tests
 
-from sut.defects import catalogue
 from junjo_acceptance.tools.detection_report import PARTS, failed_as_expected, names_policy, verdict
 from junjo_acceptance.tools.robot_inventory import robot_tests
+from sut.defects import catalogue
 
 DEFECTS = catalogue()
 INVENTORY = robot_tests()

@@ -1,4 +1,5 @@
-"""Field-by-field comparison of a sent span (its description, see ``junjo_acceptance.ingestion.otlp_builder.describe``) with
+"""Field-by-field comparison of a sent span (its description, see
+``junjo_acceptance.ingestion.otlp_builder.describe``) with
 the span object a target returned or stored.
 
 Strict where the contract is: ids, parent, name, kind, timestamps (the same instant to the microsecond, in

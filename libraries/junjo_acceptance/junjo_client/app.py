@@ -1,7 +1,8 @@
 """A small application instrumented with ``junjo``: runs a workflow several times at once and exports its
 spans to Junjo AI Studio with ``JunjoOtelExporter``, as a user's service would.
 
-Run as ``python -m junjo_acceptance.junjo_client.app --endpoint HOST:PORT --service NAME --runs N --report FILE`` with the API
+Run as ``python -m junjo_acceptance.junjo_client.app --endpoint HOST:PORT --service NAME --runs N --report FILE``
+with the API
 key in the environment variable ``JUNJO_CLIENT_API_KEY``. Besides exporting, it keeps a copy of every span it
 finished (an in-memory exporter on the same tracer provider) and writes the report: the junjo version,
 the spans as one serialized OTLP ``ExportTraceServiceRequest`` (base64), each run's final state, and

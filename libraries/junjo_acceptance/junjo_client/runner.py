@@ -32,7 +32,8 @@ def run_client(endpoint: str, api_key: str, service: str, runs: int, timeout_s: 
     """
     with tempfile.TemporaryDirectory(prefix="junjo-client-") as folder:
         report_path = Path(folder) / "report.json"
-        command = [sys.executable, "-m", "junjo_acceptance.junjo_client.app", "--endpoint", endpoint, "--service", service,
+        command = [sys.executable, "-m", "junjo_acceptance.junjo_client.app",
+                   "--endpoint", endpoint, "--service", service,
                    "--runs", str(int(runs)), "--report", str(report_path)]
         started = time.perf_counter()
         try:

@@ -97,7 +97,8 @@ def accept(metrics_path: Path, baseline_path: Path, add_all: bool = False) -> di
 
 
 def main(argv: "list[str] | None" = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m junjo_acceptance.metrics.baseline", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m junjo_acceptance.metrics.baseline",
+                                     description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     accepting = commands.add_parser("accept", help="make a run's figures the new baseline")
     accepting.add_argument("metrics", type=Path, help="metrics.json of an accepted run")

@@ -7,7 +7,8 @@
   shard's suites to the tree of the first: the result has the suites, tests and statuses of the unsharded
   run, with one top-level suite.
 - ``metrics.json``: the figures of every test of every shard (``junjo_acceptance.metrics.store``).
-- the sign-off: ``python -m junjo_acceptance.tools.signoff MERGED -- <robot arguments>`` on the merged folder, unchanged.
+- the sign-off: ``python -m junjo_acceptance.tools.signoff MERGED -- <robot arguments>`` on the merged folder,
+  unchanged.
 
 Exits with the sign-off's status (so a merged run ships exactly when the unsharded run would), or 3 when a
 shard has no ``output.xml`` or rebot fails.
@@ -62,7 +63,8 @@ def main(argv: list[str]) -> int:
     robot_argv = rest[rest.index("--") + 1:] if "--" in rest else []
     paths = [Path(arg) for arg in (rest[:rest.index("--")] if "--" in rest else rest)]
     if len(paths) < 2:
-        print("usage: python -m junjo_acceptance.tools.merge_shards MERGED SHARD_DIR... [-- robot arguments]", file=sys.stderr)
+        print("usage: python -m junjo_acceptance.tools.merge_shards MERGED SHARD_DIR... [-- robot arguments]",
+              file=sys.stderr)
         return 64
     status = merge(paths[0], paths[1:])
     if status:

@@ -3,7 +3,8 @@
 ``bin/acceptance`` passes its extra arguments to pabot/robot; the sign-off needs three facts from them: where
 the results went (``--outputdir``), which target profile ran (``--variable TARGET:<name>``) and whether the
 run was deliberately narrowed (``--include``, ``--exclude``, ``--test``, ``--suite`` or explicit paths), which
-decides the tests that were meant to run. ``python -m junjo_acceptance.tools.run_args outputdir ARGS…`` prints the output
+decides the tests that were meant to run. ``python -m junjo_acceptance.tools.run_args outputdir ARGS…`` prints the
+output
 directory (for the shell script).
 """
 

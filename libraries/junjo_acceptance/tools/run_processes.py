@@ -2,7 +2,8 @@
 
 Each run exports its own ``TMPDIR`` (a fresh folder), which every process it starts inherits: pabot, its
 PabotLib server, the robot processes (pabot starts them in sessions of their own, so a process-group signal
-misses them) and the targets those start. ``python -m junjo_acceptance.tools.run_processes stop RUN_TMP`` finds the processes
+misses them) and the targets those start. ``python -m junjo_acceptance.tools.run_processes stop RUN_TMP`` finds the
+processes
 whose environment holds exactly ``TMPDIR=RUN_TMP``, sends each SIGTERM (after SIGCONT, so a frozen one can
 act on it), waits up to ``--grace`` seconds and SIGKILLs what is left. Run it with another ``TMPDIR`` so that
 it does not find itself.
@@ -60,7 +61,8 @@ def _signal(pid: int, signum: int) -> None:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m junjo_acceptance.tools.run_processes", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m junjo_acceptance.tools.run_processes",
+                                     description=__doc__.splitlines()[0])
     parser.add_argument("action", choices=["stop", "list"])
     parser.add_argument("run_tmp", help="the run's own TMPDIR")
     parser.add_argument("--grace", type=float, default=5.0, help="seconds between SIGTERM and SIGKILL")

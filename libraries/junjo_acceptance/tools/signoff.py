@@ -1,6 +1,7 @@
 """Release sign-off summary: one page that says whether to ship, written after every acceptance run.
 
-``python -m junjo_acceptance.tools.signoff RESULTS_DIR [-- ROBOT_ARGS…]`` reads the run's ``output.xml`` (and ``metrics.json``,
+``python -m junjo_acceptance.tools.signoff RESULTS_DIR [-- ROBOT_ARGS…]`` reads the run's ``output.xml`` (and
+``metrics.json``,
 the detection matrix ``detection.json`` and the target's waivers when present) and writes ``signoff.html``:
 the verdict, the tests that were meant to run against those found in the output, pass/fail per category and
 priority, the 40 plan items with their status, every waiver, performance figures against thresholds and
@@ -324,7 +325,8 @@ def _css(status: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    """``python -m junjo_acceptance.tools.signoff RESULTS_DIR [-- ROBOT_ARGS…]``: write ``signoff.html``, print the verdict and
+    """``python -m junjo_acceptance.tools.signoff RESULTS_DIR [-- ROBOT_ARGS…]``: write ``signoff.html``, print the
+    verdict and
     exit 0 (SHIP), 1 (DO NOT SHIP) or 2 (NOT VERIFIED)."""
     rest = argv[1:]
     robot_argv = rest[rest.index("--") + 1:] if "--" in rest else []
