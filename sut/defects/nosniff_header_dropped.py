@@ -8,6 +8,7 @@ passing, see the seeded behaviour ``no_nosniff_header``, which is the same chang
 PROCESS = "backend"
 POLICY = "B10"
 CAUGHT_BY = ["Every Kind Of Answer Carries The Nosniff Hardening Header"]
+FAILS_WITH = r"answers lack the hardening header X-Content-Type-Options: nosniff"
 
 
 def apply():
