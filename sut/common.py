@@ -37,14 +37,8 @@ def switch_on_defects(names: str, process: str, log) -> bool:
     """Apply the seeded defects named in ``names`` to ``process``; False (after saying why) on an unknown name."""
     from sut import defects
 
-    try:
-        applied = defects.apply(split_names(names), process)
-    except ValueError as error:
-        print(f"{process}: {error}", file=sys.stderr)
-        return False
-    if applied:
-        log.warning("seeded defects switched on: %s", ", ".join(applied))
-    return True
+    return _switch_on(defects.apply, names, process, lambda applied: log.warning(
+        "seeded defects switched on: %s", applied))
 
 
 def switch_on_behaviours(names: str, process: str, log) -> bool:
@@ -52,13 +46,18 @@ def switch_on_behaviours(names: str, process: str, log) -> bool:
     ``names`` to ``process``; False (after saying why) on an unknown name."""
     from sut import behaviours
 
+    return _switch_on(behaviours.apply, names, process, lambda applied: log.info(
+        "seeded behaviours (legitimate, like a real deployment) switched on: %s", applied))
+
+
+def _switch_on(apply, names: str, process: str, report) -> bool:
     try:
-        applied = behaviours.apply(split_names(names), process)
+        applied = apply(split_names(names), process)
     except ValueError as error:
         print(f"{process}: {error}", file=sys.stderr)
         return False
     if applied:
-        log.info("seeded behaviours (legitimate, like a real deployment) switched on: %s", ", ".join(applied))
+        report(", ".join(applied))
     return True
 
 

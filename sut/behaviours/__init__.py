@@ -15,29 +15,17 @@ Behaviours are switched on by name when a process starts (setting ``behaviours``
 the profile ``resources/targets/reference_like_product.py`` switches them all on.
 """
 
-import importlib
-import pkgutil
+import sys
 from types import ModuleType
+
+from sut import switchable
 
 
 def catalogue() -> dict[str, ModuleType]:
     """Every behaviour module of this package, by name."""
-    return {
-        info.name: importlib.import_module(f"{__name__}.{info.name}")
-        for info in pkgutil.iter_modules(__path__)
-        if not info.name.startswith("_")
-    }
+    return switchable.catalogue(sys.modules[__name__])
 
 
 def apply(names: list[str], process: str) -> list[str]:
     """Switch on the named behaviours that belong to ``process``; unknown names raise ``ValueError``."""
-    known = catalogue()
-    unknown = sorted(set(names) - set(known))
-    if unknown:
-        raise ValueError(f"unknown behaviour(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-    applied = []
-    for name in names:
-        if known[name].PROCESS == process:
-            known[name].apply()
-            applied.append(name)
-    return applied
+    return switchable.apply(sys.modules[__name__], "behaviour", names, process)

@@ -10,30 +10,17 @@ Each defect is one module in this package with:
 Defects are switched on by name when a process starts (``--defects a,b``).
 """
 
-import importlib
-import pkgutil
+import sys
 from types import ModuleType
+
+from sut import switchable
 
 
 def catalogue() -> dict[str, ModuleType]:
     """Every defect module of this package, by name."""
-    return {
-        info.name: importlib.import_module(f"{__name__}.{info.name}")
-        for info in pkgutil.iter_modules(__path__)
-        if not info.name.startswith("_")
-    }
+    return switchable.catalogue(sys.modules[__name__])
 
 
 def apply(names: list[str], process: str) -> list[str]:
     """Switch on the named defects that belong to ``process``; unknown names raise ``ValueError``."""
-    known = catalogue()
-    unknown = sorted(set(names) - set(known))
-    if unknown:
-        raise ValueError(f"unknown defect(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-    applied = []
-    for name in names:
-        module = known[name]
-        if module.PROCESS == process:
-            module.apply()
-            applied.append(name)
-    return applied
+    return switchable.apply(sys.modules[__name__], "defect", names, process)
