@@ -34,6 +34,7 @@ No Hostile Input Makes Any Endpoint Answer 5xx
     Sweep Summary Should Be Logged    ${summary}    Hostile-input corpus
     Sweep Should Have Found No Offending Request    ${summary}
     Target Should Have Survived The Sweep
+    [Teardown]    Sign Admin In Again After A Sweep
 
 Property-Based Requests From The OpenAPI Document Never Get A 5xx
     [Documentation]    The corpus only holds what someone thought of. schemathesis draws further requests from
@@ -47,6 +48,7 @@ Property-Based Requests From The OpenAPI Document Never Get A 5xx
     Sweep Summary Should Be Logged    ${summary}    Generated requests
     Sweep Should Have Found No Offending Request    ${summary}
     Target Should Have Survived The Sweep
+    [Teardown]    Sign Admin In Again After A Sweep
 
 An Over-Long Password Is Refused With A Client Error
     [Documentation]    bcrypt takes at most 72 bytes; bcrypt 5 raises past that. Passwords over the limit —
