@@ -1,4 +1,4 @@
-"""Keywords that make fresh, unique test data: emails, passwords."""
+"""Keywords that make fresh, unique test data: labels, emails, passwords."""
 
 import secrets
 import unicodedata
@@ -10,6 +10,12 @@ from robot.api.types import Secret
 @library(scope="GLOBAL", auto_keywords=False)
 class TestData:
     """Unique values, so tests never depend on each other's data (also across pabot processes)."""
+
+    @keyword("Unique Label")
+    def unique_label(self, prefix: str) -> str:
+        """A label no other test (or pabot process) uses, for service names, key names, users:
+        ``prefix`` and 8 random hex digits, such as ``load-3f9c1a2b``."""
+        return f"{prefix}-{secrets.token_hex(4)}"
 
     @keyword("New Email")
     def new_email(self, label: str = "user") -> str:

@@ -6,8 +6,8 @@ Documentation     Acceptance suite for Junjo AI Studio compatible servers.
 ...               Every target the run starts is stopped at the end, also when tests fail. Once per run, the
 ...               span pipeline's throughput is measured: waits for spans derive from it.
 
-Resource          ../resources/target.resource
-Resource          ../resources/spans.resource
+Resource          ../resources/common/target.resource
+Resource          ../resources/common/spans.resource
 
 Suite Setup       Start Target And Measure Its Span Pipeline
 Suite Teardown    Stop Targets Started By The Suite

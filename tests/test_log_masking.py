@@ -172,7 +172,7 @@ def test_a_secret_written_to_the_log_is_found(tmp_path):
     """The check itself works: a suite that logs the admin's cookie value in clear is caught."""
     leaky = tmp_path / "leaky.robot"
     leaky.write_text(f"""*** Settings ***
-Resource    {ROOT / "resources" / "target.resource"}
+Resource    {ROOT / "resources" / "common" / "target.resource"}
 Suite Setup    Start Target Under Test
 
 *** Test Cases ***

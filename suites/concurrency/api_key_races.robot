@@ -5,7 +5,7 @@ Documentation    Plan 2.1 — API-key race conditions.
 ...              creation every key must be unique (a duplicate key would let one service's spans pass as
 ...              another's), and deleting keys while they are read or used must never crash the server.
 
-Resource         ../../resources/target.resource
+Resource         ../../resources/common/target.resource
 Resource         ../../resources/concurrency.resource
 
 Suite Setup      Start Target Under Test

@@ -7,7 +7,7 @@ Documentation    Plan 2.2 under failure — nothing acknowledged is lost when a 
 ...              process after a random number of acknowledged Exports, restarts it, lets the send go on,
 ...              and then demands every acknowledged span stored exactly once with every field intact.
 
-Resource         ../../resources/target.resource
+Resource         ../../resources/common/target.resource
 Resource         ../../resources/durability.resource
 Resource         ../../resources/crash_points.resource
 

@@ -8,7 +8,7 @@ Documentation    Plan 2.2 with a real client — the ``junjo`` library from PyPI
 ...              workflow's state changes. Traces in the older telemetry format (``junjo.id``,
 ...              ``junjo.parent_id``), still sent by older releases, must be understood as well (contract A6).
 
-Resource         ../../resources/target.resource
+Resource         ../../resources/common/target.resource
 Resource         ../../resources/concurrency.resource
 
 Suite Setup      Start Target Under Test

@@ -5,7 +5,7 @@ Documentation    Plan 2.3 — session races.
 ...              "sign out" twice. Every sign-in must get its own session, and a doubled sign-out must neither
 ...              fail nor leave the session alive.
 
-Resource         ../../resources/target.resource
+Resource         ../../resources/common/target.resource
 Resource         ../../resources/concurrency.resource
 
 Suite Setup      Start Target Under Test

@@ -7,7 +7,7 @@ Documentation    Plan 2.2 — span-ingestion races.
 ...              not be stored twice nor its state patches duplicated (B12), and concurrent state patches must
 ...              keep their exact times, so a UI replays them in the order they happened.
 
-Resource         ../../resources/target.resource
+Resource         ../../resources/common/target.resource
 Resource         ../../resources/concurrency.resource
 Resource         ../../resources/span_shapes.resource
 

@@ -6,7 +6,7 @@ Documentation     Plan 4.1 — database connection failures.
 ...               or wait, succeed once the fault is gone, and nothing written before may be lost. The tests run
 ...               on a fresh, disposable target with a short SQLite busy timeout and span-store lock wait.
 
-Resource          ../../resources/target.resource
+Resource          ../../resources/common/target.resource
 Resource          ../../resources/error_recovery.resource
 
 Suite Setup       Start Database Fault Target

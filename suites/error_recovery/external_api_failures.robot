@@ -8,7 +8,7 @@ Documentation     Plan 4.2 — external API failures.
 ...               provider does (B17). The target gets a ${LLM_TIMEOUT_S} s upstream timeout and no model cache,
 ...               so that every request reaches the fake.
 
-Resource          ../../resources/target.resource
+Resource          ../../resources/common/target.resource
 Resource          ../../resources/llm_playground.resource
 
 Suite Setup       Start Provider Failure Target

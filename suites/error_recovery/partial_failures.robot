@@ -7,7 +7,7 @@ Documentation    Plan 4.3 — partial system failures.
 ...              (B20), and incomplete spans never stop the flow (B13). Each test breaks a fresh, disposable
 ...              target of its own.
 
-Resource         ../../resources/target.resource
+Resource         ../../resources/common/target.resource
 Resource         ../../resources/error_recovery.resource
 Resource         ../../resources/strict_json.resource
 

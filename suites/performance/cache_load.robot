@@ -7,7 +7,7 @@ Documentation     Plan 3.2 — the model-list cache under load (B16).
 ...               never an error, never an empty list. A fake provider on loopback answers slowly on purpose (so
 ...               the readers overlap its answer) and counts every upstream call. Each test gets a fresh target.
 
-Resource          ../../resources/target.resource
+Resource          ../../resources/common/target.resource
 Resource          ../../resources/llm_playground.resource
 
 Suite Setup       Start Target Under Test

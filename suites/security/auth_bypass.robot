@@ -5,11 +5,11 @@ Documentation    Plan 1.3 — authentication bypass attempts.
 ...              endpoint. Each test names the policy of ``shared/contract.md`` it enforces in its failure
 ...              message, so a red test tells the release reviewer which rule the server broke.
 
-Resource         ../../resources/target.resource
-Resource         ../../resources/contract.resource
-Resource         ../../resources/users.resource
-Resource         ../../resources/db_inspection.resource
-Resource         ../../resources/spans.resource
+Resource         ../../resources/common/target.resource
+Resource         ../../resources/common/contract.resource
+Resource         ../../resources/common/users.resource
+Resource         ../../resources/common/db_inspection.resource
+Resource         ../../resources/common/spans.resource
 Resource         ../../resources/auth_bypass.resource
 
 Suite Setup      Start Target Under Test

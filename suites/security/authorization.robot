@@ -6,7 +6,7 @@ Documentation    Plan 1.4 — authorization.
 ...              opaque token a script cannot read or send cross-site (B3); and no response ever carries a
 ...              password hash (A2); an API key's value is shown only when it is created (B21).
 
-Resource         ../../resources/target.resource
+Resource         ../../resources/common/target.resource
 Resource         ../../resources/authorization.resource
 
 Suite Setup      Start Target Under Test

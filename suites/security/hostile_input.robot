@@ -10,7 +10,7 @@ Documentation     Beyond the plan's three strings: no input of any kind breaks a
 ...               beside ``output.xml``). The sweep runs on a fresh target of its own and is bounded in
 ...               requests and time; both are measured and logged.
 
-Resource          ../../resources/target.resource
+Resource          ../../resources/common/target.resource
 Resource          ../../resources/hostile_input.resource
 Resource          ../../resources/security.resource
 

@@ -7,7 +7,7 @@ Documentation    Plan 1.1 — SQL injection protection.
 ...              stored verbatim, never executed — no rows of other tables, no 5xx, tables and row counts
 ...              unchanged (B9). Database inspection checks the files themselves, not only the answers.
 
-Resource         ../../resources/target.resource
+Resource         ../../resources/common/target.resource
 Resource         ../../resources/security.resource
 
 Suite Setup      Start Target Under Test

@@ -7,7 +7,7 @@ Documentation    Plan 1.2 — XSS protection.
 ...              change. The hardening header ``X-Content-Type-Options: nosniff`` is checked by a test of its own,
 ...              so a missing header never reads as stored XSS.
 
-Resource         ../../resources/target.resource
+Resource         ../../resources/common/target.resource
 Resource         ../../resources/security.resource
 
 Suite Setup      Start Target Under Test

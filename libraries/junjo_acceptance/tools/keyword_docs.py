@@ -15,7 +15,13 @@ ROOT = Path(__file__).resolve().parents[3]
 def sources() -> list[Path]:
     """Every keyword library (``libraries/*.py`` with a capitalised name) and resource file."""
     libraries = [p for p in sorted((ROOT / "libraries").glob("*.py")) if p.stem[0].isupper()]
-    return libraries + sorted((ROOT / "resources").glob("*.resource"))
+    return libraries + sorted((ROOT / "resources").rglob("*.resource"))
+
+
+def page_name(source: Path) -> str:
+    """``JunjoApi.html`` for a library, ``security.xss.html`` for ``resources/security/xss.resource``."""
+    folder = source.parent.relative_to(ROOT).parts[1:]
+    return ".".join([*folder, source.stem]) + ".html"
 
 
 def build(out_dir: Path) -> list[Path]:
@@ -24,10 +30,10 @@ def build(out_dir: Path) -> list[Path]:
     sys.path[:0] = [str(ROOT / "libraries")]
     pages = []
     for source in sources():
-        page = out_dir / f"{source.stem}.html"
+        page = out_dir / page_name(source)
         libdoc.libdoc(str(source), str(page), quiet=True)
         pages.append(page)
-    items = "".join(f"<li><a href='{p.name}'>{html.escape(p.stem)}</a> ({s.parent.name}/{s.name})</li>"
+    items = "".join(f"<li><a href='{p.name}'>{html.escape(p.stem)}</a> ({s.relative_to(ROOT)})</li>"
                     for p, s in zip(pages, sources(), strict=True))
     (out_dir / "index.html").write_text(
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Keyword documentation</title></head>"
