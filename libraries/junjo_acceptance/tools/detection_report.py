@@ -165,3 +165,14 @@ pattern, and passed in the control run without defects. <i>Undecided</i>: the co
 <h2>Robot tests no caught defect has made fail ({len(matrix['unproven_tests'])})</h2><ul>{unproven}</ul>
 <h2>Mutation score (reference target)</h2>{_mutation_html(matrix.get('mutation'))}
 </body></html>"""
+
+
+def attach_mutation(out_dir: Path = ROOT / "results") -> "Path | None":
+    """Put the latest mutation results (``MUTATION``) into the detection matrix already in ``out_dir`` and
+    write it again; returns the JSON file, or ``None`` when there is no matrix or no mutation result yet."""
+    matrix_file = out_dir / "detection.json"
+    if not matrix_file.exists() or not MUTATION.exists():
+        return None
+    matrix = json.loads(matrix_file.read_text())
+    matrix["mutation"] = json.loads(MUTATION.read_text())
+    return write(matrix, out_dir)
