@@ -12,7 +12,6 @@ from robot.api.types import Secret
 
 from junjo_acceptance.api_client import cookies, openapi
 from junjo_acceptance.api_client.client import ApiClients
-from junjo_acceptance.concurrency import run_together
 from junjo_acceptance.masking import mask, mask_json, reveal
 
 SAMPLE_COOKIE = "dGhpcyBpcyBhIHNlc3Npb24gaWQ.Zx1a2b.c2lnbmF0dXJlLWJ5dGVzLWhlcmUtYWJjZGVm"
@@ -74,23 +73,6 @@ def test_openapi_operations_skip_public_paths_and_fill_parameters():
         ("GET", "/users"), ("POST", "/users")}
     assert [o["has_body"] for o in found if o["path"] == "/users"] == [False, True]
     assert {o["route"] for o in found if o["method"] == "DELETE"} == {"DELETE /api_keys/{}"}
-
-
-def test_run_together_starts_calls_at_once_and_keeps_errors():
-    started = []
-
-    def call(i):
-        def run():
-            started.append(time.perf_counter())
-            if i == 2:
-                raise RuntimeError("boom")
-            return i
-        return run
-
-    outcomes = run_together([call(i) for i in range(5)])
-    assert [o.result for o in outcomes] == [0, 1, None, 3, 4]
-    assert isinstance(outcomes[2].error, RuntimeError)
-    assert max(started) - min(started) < 0.5
 
 
 class _Handler(BaseHTTPRequestHandler):
