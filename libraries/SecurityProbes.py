@@ -3,6 +3,7 @@
 from robot.api import logger
 from robot.api.deco import keyword, library
 from robot.api.types import Secret
+from robot.libraries.BuiltIn import BuiltIn
 
 from junjo_acceptance.api_client.client import ApiResponse
 from junjo_acceptance.masking import mask, reveal
@@ -13,9 +14,6 @@ from junjo_acceptance.security_probes import cookie_attributes, leaks, otlp_serv
 class SecurityProbes:
     """Checks that never put a secret in the log: cookie values, API keys and password hashes are judged
     here and only described (kind, length, first characters) in messages."""
-
-    def __init__(self):
-        self._otlp_address = ""
 
     @keyword("Session Cookie Attributes")
     def session_cookie_attributes(self, response: ApiResponse, policy: str = "B3") -> dict:
@@ -102,21 +100,18 @@ class SecurityProbes:
             raise AssertionError(f"{policy}: {len(missing)} of {len(responses)} answers lack the hardening header "
                                  f"X-Content-Type-Options: nosniff: " + "; ".join(missing))
 
-    @keyword("Set OTLP Address")
-    def set_otlp_address(self, address: str):
-        """Send later OTLP probes to ``address`` (``host:port``)."""
-        self._otlp_address = address
-
     @keyword("Export To OTLP Service")
     def export_to_otlp_service(self, service: str, api_key: "str | Secret | None" = None,
                                client_service: str = "key-check-probe") -> dict:
         """Call ``<service>/Export`` (``service`` is the full gRPC name, e.g.
         ``opentelemetry.proto.collector.logs.v1.LogsService``) with a one-item request and ``api_key``
-        in the ``x-junjo-api-key`` metadata (none when ``None``). Returns ``{code, details}``; the key is
-        logged masked."""
+        in the ``x-junjo-api-key`` metadata (none when ``None``), sent to the OTLP endpoint that
+        `Set Ingestion Endpoint` (``SpanIngestion``) aims at. Returns ``{code, details}``; the key is logged
+        masked."""
         plain = reveal(api_key)
         payload = otlp_services.probe_request(service, client_service)
-        outcome = otlp_services.export(self._otlp_address, service, payload, plain)
+        endpoint = BuiltIn().get_library_instance("SpanIngestion").endpoint
+        outcome = otlp_services.export(endpoint, service, payload, plain)
         if plain:
             outcome["details"] = outcome["details"].replace(plain, mask(plain))
         shown = "no key" if plain is None else f"key {mask(plain)}"

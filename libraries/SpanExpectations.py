@@ -1,10 +1,12 @@
 """Keywords that compare the spans a test sent with the spans the target returns or stores."""
 
+import time
 from collections import Counter
 
 import jsonpatch
 from robot.api import logger
 from robot.api.deco import keyword, library
+from robot.utils import timestr_to_secs
 
 from junjo_acceptance.expectations.compare import instant
 from junjo_acceptance.expectations.matching import (
@@ -42,6 +44,9 @@ class SpanExpectations:
     tolerant only where the contract leaves room: a target may also keep the junjo attributes it lifts into
     columns in ``attributes_json``, bytes may be hex or base64, events may carry extra keys, an absent junjo
     column may be ``null``, ``""`` or ``{}``.
+
+    Spans become queryable some time after the Export that sent them: `Span Visibility Timeout` says how
+    long a test waits, `Spans Per Second` measures how fast they did.
     """
 
     @keyword("Spans Missing From")
@@ -167,3 +172,26 @@ class SpanExpectations:
             state = jsonpatch.apply_patch(state, row["patch_json"])
         logger.info(f"State after {len(patches)} patches: {state}")
         return state
+
+    @keyword("Span Visibility Timeout")
+    def span_visibility_timeout(self, count: int, poll_interval_s: float, spans_per_s=None,
+                                at_least: str = "30s") -> float:
+        """Seconds to wait for ``count`` acknowledged spans to become queryable: 20 poll intervals of the
+        target (``poll_interval_s``) plus 5 × the time the measured throughput ``spans_per_s`` needs for
+        them (nothing when it was not measured), and never less than ``at_least``. Rounded to 0.1 s.
+
+        | ${timeout} =    Span Visibility Timeout    ${count}    ${poll}    ${rate}    at_least=30s
+        """
+        derived = 20 * float(poll_interval_s) + (5 * int(count) / float(spans_per_s) if spans_per_s else 0)
+        return round(max(timestr_to_secs(at_least), derived), 1)
+
+    @keyword("Spans Per Second")
+    def spans_per_second(self, count: int, since) -> float:
+        """``count`` spans divided by the seconds since ``since`` (epoch seconds, as ``Get Current Date``
+        with ``result_format=epoch`` gives them), rounded to 0.1.
+
+        | ${started} =    Get Current Date    result_format=epoch
+        | ...
+        | ${rate} =    Spans Per Second    ${count}    since=${started}
+        """
+        return round(int(count) / max(time.time() - float(since), 1e-6), 1)

@@ -351,10 +351,15 @@ class SpanIngestion:
 
     # ------------------------------------------------------------------ helpers
 
-    def _stub(self):
+    @property
+    def endpoint(self) -> str:
+        """The address every Export goes to (also the OTLP probes of ``SecurityProbes``)."""
         if not self._endpoint:
             raise RuntimeError("No ingestion endpoint: call 'Set Ingestion Endpoint' first")
-        return self._channels.export_stub(self._endpoint)
+        return self._endpoint
+
+    def _stub(self):
+        return self._channels.export_stub(self.endpoint)
 
     def _export(self, payload: bytes, api_key, timeout, what: str) -> dict:
         """Send serialized ``payload``, log one masked line, return the result without the key in it."""

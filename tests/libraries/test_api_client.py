@@ -1,6 +1,7 @@
 """Unit tests of the HTTP keyword library's mechanics: masking, cookie tampering, OpenAPI enumeration."""
 
 import base64
+import importlib
 import json
 import threading
 import time
@@ -11,7 +12,6 @@ from robot.api.types import Secret
 
 from junjo_acceptance.api_client import cookies, openapi
 from junjo_acceptance.api_client.client import ApiClients
-from junjo_acceptance.concurrency import run_together
 from junjo_acceptance.masking import mask, mask_json, reveal
 
 SAMPLE_COOKIE = "dGhpcyBpcyBhIHNlc3Npb24gaWQ.Zx1a2b.c2lnbmF0dXJlLWJ5dGVzLWhlcmUtYWJjZGVm"
@@ -75,23 +75,6 @@ def test_openapi_operations_skip_public_paths_and_fill_parameters():
     assert {o["route"] for o in found if o["method"] == "DELETE"} == {"DELETE /api_keys/{}"}
 
 
-def test_run_together_starts_calls_at_once_and_keeps_errors():
-    started = []
-
-    def call(i):
-        def run():
-            started.append(time.perf_counter())
-            if i == 2:
-                raise RuntimeError("boom")
-            return i
-        return run
-
-    outcomes = run_together([call(i) for i in range(5)])
-    assert [o.result for o in outcomes] == [0, 1, None, 3, 4]
-    assert isinstance(outcomes[2].error, RuntimeError)
-    assert max(started) - min(started) < 0.5
-
-
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 - http.server API
         body = json.dumps({"cookie": self.headers.get("Cookie")}).encode()
@@ -126,3 +109,86 @@ def test_clients_keep_cookies_apart_and_mask_set_cookie(echo_server):
     assert clients.request("GET", "/", "bob").json == {"cookie": "session=forged"}
     assert clients.request("GET", "/", "anonymous").json == {"cookie": None}
     assert "abc123secretvalue" not in first.summary()
+
+
+API_KEYWORDS = {
+    "ApiEndpoints": ["Connect To API", "Disconnect From API", "Call API", "Response Status Should Be",
+                     "Protected Operations", "Routes Missing From Operations"],
+    "ApiSessions": ["Renew Sessions After", "Forget Client", "Create First User", "Sign In", "Sign In As User",
+                    "Sign Out", "Session Cookie Of", "Present Session Cookie", "Tampered Session Cookie",
+                    "Text Readable In Session Cookie", "Session Should Be Valid", "Session Should Be Refused",
+                    "Create User", "List Users", "Delete User"],
+    "ApiKeys": ["Create API Key", "List API Keys", "Delete API Key"],
+    "ApiSpans": ["Get Services", "Get Service Spans", "Get Trace Spans", "Get Span", "Page Through Service Spans"],
+    "ApiLoad": ["Run Mixed API Load"],
+}
+
+
+def test_each_api_library_holds_the_keywords_of_its_domain():
+    for name, expected in API_KEYWORDS.items():
+        library = importlib.import_module(name)
+        found = [getattr(member, "robot_name", None) for member in vars(getattr(library, name)).values()]
+        assert sorted(k for k in found if k) == sorted(expected), name
+
+
+class _SessionHandler(BaseHTTPRequestHandler):
+    """``POST /sign-in`` sets a new session cookie each time; ``GET /auth-test`` answers 200 with one."""
+
+    sign_ins = 0
+
+    def do_POST(self):  # noqa: N802 - http.server API
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        type(self).sign_ins += 1
+        self._answer(200, {"ok": True}, f"session=s{type(self).sign_ins}-secretvalue")
+
+    def do_GET(self):  # noqa: N802 - http.server API
+        cookie = self.headers.get("Cookie") or ""
+        self._answer(200 if "session=" in cookie else 401, {"cookie": cookie})
+
+    def _answer(self, status, body, cookie=None):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        if cookie:
+            self.send_header("Set-Cookie", f"{cookie}; HttpOnly")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def session_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SessionHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_api_libraries_share_the_clients_and_renew_old_sessions(session_server):
+    from ApiEndpoints import ApiEndpoints
+    from ApiSessions import ApiSessions
+
+    endpoints, sessions = ApiEndpoints(), ApiSessions()
+    endpoints.connect_to_api(session_server)
+    try:
+        sessions.sign_in_as_user("a@b.example", Secret("pw-123456"), by="laptop")
+        first = reveal(sessions.session_cookie_of("laptop"))
+        assert endpoints.call_api("GET", "/auth-test", by="laptop").status == 200
+        sessions.renew_sessions_after(0)
+        time.sleep(0.01)
+        endpoints.call_api("GET", "/auth-test", by="laptop")
+        assert reveal(sessions.session_cookie_of("laptop")) != first  # signed in again before the request
+        sessions.present_session_cookie("laptop", "forged")
+        time.sleep(0.01)
+        assert endpoints.call_api("GET", "/auth-test", by="laptop").json == {"cookie": "session=forged"}
+        sessions.forget_client("laptop")
+        with pytest.raises(AssertionError, match="holds no session cookie"):
+            sessions.session_cookie_of("laptop")
+        with pytest.raises(AssertionError, match="B2: GET /auth-test as anonymous → 401 answered 401"):
+            endpoints.response_status_should_be(endpoints.call_api("GET", "/auth-test"), 200, "B2")
+    finally:
+        sessions.renew_sessions_after(None)
+        endpoints.disconnect_from_api(session_server)

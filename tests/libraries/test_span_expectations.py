@@ -137,3 +137,16 @@ def test_stored_spans_may_miss_unacknowledged_ones_but_never_repeat_or_invent(se
     library.stored_spans_should_be_among_sent_spans(sent, stored)
     with pytest.raises(AssertionError, match=r"B11: the target holds 0 spans nobody sent \(-\) and 1 spans more"):
         library.stored_spans_should_be_among_sent_spans(sent, stored + stored[:1])
+
+
+def test_span_visibility_timeout_grows_with_poll_interval_and_span_count():
+    library = SpanExpectations()
+    assert library.span_visibility_timeout(10, 0.05, None, at_least="30s") == 30.0
+    assert library.span_visibility_timeout(10, 2, "", at_least="30s") == 40.0
+    assert library.span_visibility_timeout(1000, 1, 100.0, at_least="5s") == 70.0
+
+
+def test_spans_per_second_since_an_epoch_time():
+    import time
+
+    assert 90 <= SpanExpectations().spans_per_second(100, time.time() - 1) <= 100

@@ -1,1 +1,2 @@
-"""Mechanics of the HTTP API keywords: clients per user, cookie tampering, OpenAPI enumeration."""
+"""Mechanics of the HTTP API keyword libraries: the shared clients (``connections.API``), cookie tampering,
+OpenAPI enumeration, timed request series."""

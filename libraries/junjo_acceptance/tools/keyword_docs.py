@@ -19,7 +19,7 @@ def sources() -> list[Path]:
 
 
 def page_name(source: Path) -> str:
-    """``JunjoApi.html`` for a library, ``security.xss.html`` for ``resources/security/xss.resource``."""
+    """``ApiSessions.html`` for a library, ``security.xss.html`` for ``resources/security/xss.resource``."""
     folder = source.parent.relative_to(ROOT).parts[1:]
     return ".".join([*folder, source.stem]) + ".html"
 
