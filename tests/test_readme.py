@@ -161,3 +161,27 @@ def test_every_option_it_gives_a_project_tool_exists():
             if command == "bin/deploy-reference" and words and re.fullmatch(r"[a-z]+", words[0]):
                 wrong += [f"{command} {words[0]}" for _ in [0] if f'"{words[0]}"' not in code]
     assert not wrong, f"the README gives options the tools do not take: {sorted(set(wrong))}"
+
+
+def test_every_keyword_it_names_exists():
+    from robot.libdocpkg import LibraryDocumentation
+
+    from junjo_acceptance.tools.keyword_docs import sources
+    files, _ = _walkthrough()
+    known = {line.strip().lower() for body in files.values() for line in body.splitlines() if line[:1].isalpha()}
+    for source in [*map(str, sources()), *readme_libraries.external_libraries(), "BuiltIn", "String"]:
+        known |= {keyword.name.lower() for keyword in LibraryDocumentation(source).keywords}
+    named = set(re.findall(r"`([A-Z][\w'-]*(?: [A-Z][\w'-]*)+)`", _text()))  # `Record Load Statistics`
+    for verbs in re.findall(r"`((?:\w+/)+\w+) Target Process`", _text()):  # `Kill/Stop Target Process`
+        named |= {f"{verb} Target Process" for verb in verbs.split("/")}
+    unknown = sorted(name for name in named if name.lower() not in known)
+    assert not unknown, f"the README names keywords that no library or resource has: {unknown}"
+
+
+def test_every_variable_it_names_exists():
+    robot_text = "\n".join(path.read_text() for folder in ("suites", "resources")
+                           for path in (ROOT / folder).rglob("*") if path.suffix in (".robot", ".resource"))
+    named = set(re.findall(r"\$\{([A-Z][A-Z0-9_]+)\}", _text())) | set(re.findall(r"--variable ([A-Z][A-Z0-9_]+):",
+                                                                               _text()))
+    unknown = sorted(name for name in named if f"${{{name}}}" not in robot_text)
+    assert not unknown, f"the README names variables no suite or resource has: {unknown}"
