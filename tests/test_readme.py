@@ -91,7 +91,7 @@ def test_the_walkthrough_runs_as_written(tmp_path):
     caught_by = re.search(r"CAUGHT_BY = \[(.*?)\]", defect).group(1)
     fails_with = eval(re.search(r"^FAILS_WITH = (r?\".*\")$", defect, re.MULTILINE).group(1))  # noqa: S307
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-               PYTHONPATH=str(copy / "libraries"))
+               PYTHONPATH=str(copy / "libraries"), JUNJO_VENV=sys.prefix)  # bin/ scripts: this venv
     for expect, command in commands:
         run = subprocess.run(command, shell=True, cwd=copy, env=env, capture_output=True, text=True, timeout=600)
         shown = f"`{command}` exited {run.returncode}:\n{run.stdout[-3000:]}{run.stderr[-2000:]}"
