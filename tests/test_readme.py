@@ -25,8 +25,7 @@ README = ROOT / "README.md"
 FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=indent)```[ \t]*$",
                    re.MULTILINE | re.DOTALL)
 # Paths the README names that are not in the repository on purpose.
-PLACEHOLDERS = ("<", "*", "…", "I-of-N")
-NOT_IN_GIT = ("results", ".deploy")
+PLACEHOLDERS = ("<", "*", "…")
 RECIPE_FILES = {"resources/targets/junjo_compose.py"}  # the Docker Compose recipe's profile: yours to write
 # The walkthrough's step under test: no existing suite or resource may check it already.
 WALKTHROUGH_STEP = "Delete User"
