@@ -28,6 +28,30 @@ class SecurityProbes:
         logger.info(f"{response} set cookie {name!r} with attributes {attributes}")
         return dict(attributes, name=name)
 
+    @keyword("Session Cookie Should Be Locked Down")
+    def session_cookie_should_be_locked_down(self, response: ApiResponse, max_age: int, secure: bool = False) -> dict:
+        """Fail unless the session cookie set by ``response`` is called ``session`` (A3), is HttpOnly,
+        SameSite=Strict, has Path=/ and a Max-Age between 1 s and ``max_age`` s (B3) and, with ``secure``
+        (production mode), is Secure (B3). Returns its attributes as `Session Cookie Attributes` does; the
+        first rule broken fails, its message shows the attributes, never the value.
+
+        | Session Cookie Should Be Locked Down    ${answer}    max_age=${2592000}
+        """
+        cookie = self.session_cookie_attributes(response)
+        if cookie["name"] != "session":
+            raise AssertionError(f'A3: the session cookie must be called "session": {cookie["name"]} != session')
+        rules = [(cookie.get("httponly") is True, "the session cookie must be HttpOnly"),
+                 (str(cookie.get("samesite", "")).lower() == "strict", "the session cookie must be SameSite=Strict"),
+                 (cookie.get("path") == "/", "the session cookie must have Path=/"),
+                 (0 < _max_age(cookie) <= int(max_age),
+                  f"the session cookie's Max-Age must be between 1 s and {max_age} s")]
+        if secure:
+            rules.append((cookie.get("secure") is True, "in production mode the session cookie must be Secure"))
+        broken = next((rule for kept, rule in rules if not kept), None)
+        if broken:
+            raise AssertionError(f"B3: {broken} ({cookie})")
+        return cookie
+
     @keyword("Session Cookie Should Reveal Nothing")
     def session_cookie_should_reveal_nothing(self, response: ApiResponse, email: str, user_id=None,
                                              policy: str = "B3"):
@@ -128,6 +152,14 @@ class SecurityProbes:
                     "one character less": key[:-1], "other letter case": key.swapcase(),
                     "repeated to 4096 characters": (key * (4096 // len(key) + 1))[:4096]}
         return {label: Secret(value) for label, value in variants.items() if value != key}
+
+
+def _max_age(cookie: dict) -> int:
+    """The cookie's Max-Age in seconds; 0 when it has none or an unreadable one."""
+    try:
+        return int(cookie.get("max-age", "0") or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _headers(response: ApiResponse) -> dict:

@@ -10,7 +10,7 @@ Resource         ../../resources/common/contract.resource
 Resource         ../../resources/common/users.resource
 Resource         ../../resources/common/db_inspection.resource
 Resource         ../../resources/common/spans.resource
-Resource         ../../resources/auth_bypass.resource
+Resource         ../../resources/security/auth_bypass.resource
 
 Suite Setup      Start Target Under Test
 
@@ -48,14 +48,14 @@ An Expired Session Is Refused
     ${cookie} =    Session Cookie Of    admin
     Present Session Cookie    cookie-thief    ${cookie}
     Session Should Be Valid    by=cookie-thief    policy=B2: a new session must work before it expires
-    ${patience} =    Evaluate    ${lifetime} + ${EXPIRY_TOLERANCE_S}
+    ${patience} =    Add Time To Time    ${lifetime}    ${EXPIRY_TOLERANCE_S}
     Wait Until Keyword Succeeds    ${patience}s    0.25s
     ...    Session Should Be Refused    by=cookie-thief
     ...    policy=B2: a session older than its ${lifetime} s lifetime must be refused
     Session Should Have Lived Its Lifetime    ${signed_in_at}    ${lifetime}
     [Teardown]    Stop Fresh Target    short-sessions
 
-Brute Force With Invalid API Keys Is Throttled While A Valid Key Keeps Working
+Guessing API Keys Is Throttled While A Valid Key Keeps Working
     [Documentation]    Guessing API keys must be slowed down (B5): after the profile's threshold of invalid keys
     ...    from one client, ingestion answers RESOURCE_EXHAUSTED instead of checking more guesses; a valid
     ...    key already in use by the same client still gets its spans acknowledged and stored, and the
@@ -110,8 +110,8 @@ One Identity Spelled Two Ways Is Never Two Accounts
     ...    again must be refused (409, or a clean 4xx) — never a second account that signs in beside the
     ...    first, answers password resets for it, or hides from an admin who deletes "the" account.
     [Tags]    plan:1.3    policy:A2
-    ${suffix} =    Evaluate    secrets.token_hex(4)    modules=secrets
-    VAR    ${email} =    zoë-${suffix}@identity.example
+    ${label} =    Unique Label    zoë
+    VAR    ${email} =    ${label}@identity.example
     ${password} =    New Password
     ${answer} =    Create User    ${email}    ${password}    by=admin
     Response Status Should Be    ${answer}    200    creating the account
@@ -144,7 +144,7 @@ Every Non-Public Endpoint Refuses Anonymous Requests
         Run Keyword And Continue On Failure    Anonymous Request Should Be Refused    ${operation}
     END
 
-Public Endpoints Reveal No User, Key Or Span Data
+Public Endpoints Reveal No Private Data
     [Documentation]    The few endpoints that answer without a session (the banner, health, ping, db-has-users,
     ...    openapi, ``/api/config`` on 0.80) exist for monitoring and the first sign-in. They must not hand an
     ...    anonymous client a user's email, an API key, or span data (B6).

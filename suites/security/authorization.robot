@@ -7,7 +7,7 @@ Documentation    Plan 1.4 — authorization.
 ...              password hash (A2); an API key's value is shown only when it is created (B21).
 
 Resource         ../../resources/common/target.resource
-Resource         ../../resources/authorization.resource
+Resource         ../../resources/security/authorization.resource
 
 Suite Setup      Start Target Under Test
 
@@ -25,7 +25,7 @@ A User Can Neither See Nor Delete Another User's API Keys
     Intruder Should Neither See Nor Delete The Key    ${key}
     Owner Should Still Have A Working Key    ${key}
 
-Ingestion Refuses Missing, Empty, Wrong, Over-Long And Injection-Shaped Keys
+Ingestion Refuses Every Kind Of Invalid API Key
     [Documentation]    Every OTLP service ingestion serves (``@{OTLP_SERVICES}``; one answering UNIMPLEMENTED is
     ...    not served) accepts a valid key and answers UNAUTHENTICATED to no key, an empty key, a random key,
     ...    the valid key with one character changed, added or removed or in other letter case, a 4096
@@ -76,7 +76,7 @@ The Session Cookie Is Opaque And Locked Down
     ${user} =    Create Test User    cookie-owner
     ${answer} =    Sign In    ${user}[email]    ${user}[password]    by=cookie-browser
     Response Status Should Be    ${answer}    200    signing in
-    Session Cookie Should Be Locked Down    ${answer}
+    Session Cookie Should Be Locked Down    ${answer}    max_age=${SESSION_COOKIE_MAX_AGE_S}
     ${user_id} =    Signed-In User Id    ${user}[email]
     Session Cookie Should Reveal Nothing    ${answer}    ${user}[email]    ${user_id}
     Session Cookie Should Be Secure In Production Mode
@@ -93,8 +93,6 @@ Password Hashes Never Appear In Any Response
     ${first} =    Create First User    ${user}[email]    ${user}[password]
     ${as_user} =    Responses Of Every Read Operation    hash-hunter
     ${as_admin} =    Responses Of Every Read Operation    admin
-    ${answers} =    Combine Lists    ${{ [$signed_in, $duplicate, $first] }}    ${as_user}    ${as_admin}
-    FOR    ${answer}    IN    @{answers}
-        Run Keyword And Continue On Failure    Response Should Reveal No Password Hash    ${answer}
-    END
-    Log    ${answers.__len__()} responses checked for password hashes.
+    VAR    @{direct} =    ${signed_in}    ${duplicate}    ${first}
+    ${answers} =    Combine Lists    ${direct}    ${as_user}    ${as_admin}
+    No Response Should Reveal A Password Hash    ${answers}

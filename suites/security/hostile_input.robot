@@ -11,8 +11,8 @@ Documentation     Beyond the plan's three strings: no input of any kind breaks a
 ...               requests and time; both are measured and logged.
 
 Resource          ../../resources/common/target.resource
-Resource          ../../resources/hostile_input.resource
-Resource          ../../resources/security.resource
+Resource          ../../resources/security/hostile_input.resource
+Resource          ../../resources/security/shared.resource
 
 Suite Setup       Run Keywords    Start Target Under Test    AND    Start Sweep Target
 Suite Teardown    Stop Sweep Target

@@ -8,7 +8,7 @@ Documentation    Plan 1.1 — SQL injection protection.
 ...              unchanged (B9). Database inspection checks the files themselves, not only the answers.
 
 Resource         ../../resources/common/target.resource
-Resource         ../../resources/security.resource
+Resource         ../../resources/security/sql_injection.resource
 
 Suite Setup      Start Target Under Test
 
@@ -16,7 +16,7 @@ Test Tags        priority:medium    policy:B9
 
 
 *** Test Cases ***
-Injection Strings As API Key Are Refused And Leave The Key Table Intact
+Injection Strings As API Key Are Refused And Leave Keys Intact
     [Documentation]    Ingestion looks every API key up in the backend's database. An injection string as key
     ...    must get UNAUTHENTICATED — not OK (the string matched keys) and not UNAVAILABLE (it broke the
     ...    query) — while a real key keeps working, and ``api_keys`` keeps exactly the rows it had.
@@ -59,7 +59,7 @@ Injection Strings As Trace And Span Ids Return Nothing Of Other Rows
     Spans Should Be Queryable Now    ${stored}
     Spans Should Be Stored Once    ${stored}
 
-Injection Strings As API Key Names And Ids Are Stored Verbatim And Delete Nothing
+Injected Key Names Stay Verbatim And Injected Key Ids Delete Nothing
     [Documentation]    Key names are stored and shown; key ids arrive in the URL of ``DELETE /api_keys/{id}``.
     ...    Injection strings as names must come back and sit in the database exactly as sent; as ids they
     ...    must delete nothing (404) — a delete built by string formatting would remove the caller's keys.

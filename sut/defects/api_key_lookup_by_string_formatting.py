@@ -9,8 +9,8 @@ Breaks policy B9 (injection strings are never executed) and with it the API-key 
 PROCESS = "backend"
 POLICY = "B9"
 CAUGHT_BY = [
-    "Injection Strings As API Key Are Refused And Leave The Key Table Intact",
-    "Ingestion Refuses Missing, Empty, Wrong, Over-Long And Injection-Shaped Keys",
+    "Injection Strings As API Key Are Refused And Leave Keys Intact",
+    "Ingestion Refuses Every Kind Of Invalid API Key",
 ]
 FAILS_WITH = r"(answered|to) .*injection string.*(not |expected )UNAUTHENTICATED"
 

@@ -7,7 +7,7 @@ addresses without signing in. Breaks policy B6 (a public endpoint returns no use
 
 PROCESS = "backend"
 POLICY = "B6"
-CAUGHT_BY = ["Public Endpoints Reveal No User, Key Or Span Data"]
+CAUGHT_BY = ["Public Endpoints Reveal No Private Data"]
 FAILS_WITH = r"reveals a user.s email to an anonymous client"
 
 

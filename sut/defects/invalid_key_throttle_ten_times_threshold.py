@@ -8,7 +8,7 @@ answered RESOURCE_EXHAUSTED after the configured threshold).
 
 PROCESS = "ingestion"
 POLICY = "B5"
-CAUGHT_BY = ["Brute Force With Invalid API Keys Is Throttled While A Valid Key Keeps Working"]
+CAUGHT_BY = ["Guessing API Keys Is Throttled While A Valid Key Keeps Working"]
 FAILS_WITH = r"throttling began only at attempt \d+, the limit is \d+"
 
 

@@ -8,7 +8,7 @@ executed; tables and row counts are unchanged by them).
 
 PROCESS = "backend"
 POLICY = "B9"
-CAUGHT_BY = ["Injection Strings As API Key Names And Ids Are Stored Verbatim And Delete Nothing"]
+CAUGHT_BY = ["Injected Key Names Stay Verbatim And Injected Key Ids Delete Nothing"]
 FAILS_WITH = r"deleting the API key with the id .*DROP TABLE.* answered 500"
 
 

@@ -8,7 +8,7 @@ answers an unauthenticated caller), applied to ingestion's API-key check (contra
 
 PROCESS = "ingestion"
 POLICY = "B6"
-CAUGHT_BY = ["Ingestion Refuses Missing, Empty, Wrong, Over-Long And Injection-Shaped Keys"]
+CAUGHT_BY = ["Ingestion Refuses Every Kind Of Invalid API Key"]
 FAILS_WITH = r"LogsService/Export answered OK to"
 
 

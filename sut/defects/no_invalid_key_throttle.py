@@ -8,7 +8,7 @@ are answered ``RESOURCE_EXHAUSTED`` after a configurable threshold).
 
 PROCESS = "ingestion"
 POLICY = "B5"
-CAUGHT_BY = ["Brute Force With Invalid API Keys Is Throttled While A Valid Key Keeps Working"]
+CAUGHT_BY = ["Guessing API Keys Is Throttled While A Valid Key Keeps Working"]
 FAILS_WITH = r"invalid API keys from one client were never throttled"
 
 

@@ -155,7 +155,7 @@ def deployment_without_database_paths(monkeypatch):
         target.stop()
 
 
-SQL_KEY_TEST = "Injection Strings As API Key Are Refused And Leave The Key Table Intact"
+SQL_KEY_TEST = "Injection Strings As API Key Are Refused And Leave Keys Intact"
 
 
 @pytest.mark.slow
