@@ -57,6 +57,12 @@ class Concurrency:
     Here two clients delete every key in the same order (each key is deleted twice at once), one sends a
     span with each key, and six list the keys again and again, once per key.
 
+    ``FOR EACH`` works like Robot's ``FOR`` loop — one item after another, within its client; to make one
+    call per item all at the same instant use `Run Keyword Concurrently For Each`. The arguments are read
+    as written and resolved by the keyword itself, so ``AND`` and ``FOR EACH`` are markers only where they are
+    written as such (never when a variable holds them), and a named argument keeps the type of its value
+    (``api_key=${key}`` passes the ``Secret``, ``limit=${100}`` the number).
+
     = Which keywords can run concurrently =
 
     Keywords of the Python libraries imported by the suite (``JunjoApi``, ``SpanIngestion`` ...): their
