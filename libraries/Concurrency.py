@@ -65,7 +65,7 @@ class Concurrency:
 
     = Which keywords can run concurrently =
 
-    Keywords of the Python libraries imported by the suite (``JunjoApi``, ``SpanIngestion`` ...): their
+    Keywords of the Python libraries imported by the suite (``ApiKeys``, ``SpanIngestion`` ...): their
     methods are called directly in worker threads. User keywords and BuiltIn keywords cannot (Robot runs
     those in one thread only). Arguments are passed as given, without Robot's type conversion, so pass
     numbers as ``${5}``. In string arguments ``{index}`` becomes the number of the call (0, 1, ... across
