@@ -3,11 +3,18 @@ and judge the whole set of outcomes."""
 
 from robot.api import logger
 from robot.api.deco import keyword, library
-from robot.libraries.BuiltIn import BuiltIn
+from robot.libraries.BuiltIn import BuiltIn, register_run_keyword
 from robot.utils import DotDict, timestr_to_secs
 
 from junjo_acceptance.concurrency import BackgroundCalls, Outcome, run_sequences, summarise
-from junjo_acceptance.races.keyword_calls import bind, find_keyword, normalise, split_named
+from junjo_acceptance.races.keyword_calls import (
+    NO_ITEM,
+    bind,
+    find_keyword,
+    normalise,
+    plan_calls,
+    resolve_arguments,
+)
 from junjo_acceptance.races.verdicts import SERVER_ERROR, count_text, duplicates, error_text, field_of, status_of
 
 ERRORS_SHOWN = 5
@@ -15,24 +22,63 @@ ERRORS_SHOWN = 5
 
 @library(scope="GLOBAL", auto_keywords=False)
 class Concurrency:
-    """Runs a keyword of a Python keyword library N times at the same instant, or in the background, and
-    asserts on the set of outcomes: all succeeded, exactly one did, no 5xx, all results distinct.
+    """Runs keywords of Python keyword libraries many times at the same instant (races), or on and on in
+    the background (sustained load), and asserts on the set of outcomes: all succeeded, exactly one did, no
+    5xx, all results distinct.
+
+    = Running keywords at once =
+
+    | *Keyword*                              | *What runs at the same instant*                        |
+    | `Run Keyword Concurrently`             | N copies of one keyword call                           |
+    | `Run Keyword Concurrently For Each`    | one call per item (the item is the first argument)     |
+    | `Run Keyword In Concurrent Sequences`  | one client per list, calling the keyword with each item |
+    | `Run Keywords Concurrently`            | different keyword calls, written as in ``Run Keywords`` |
+
+    `Run Keywords Concurrently` takes keyword calls separated by ``AND``; every call runs in its own thread
+    (a *client*), and a barrier releases all clients together:
+
+    | ${outcomes} =    Run Keywords Concurrently
+    | ...    Delete API Key    ${id}    by=admin
+    | ...    AND    List API Keys    by=admin
+
+    Two optional words shape a call:
+
+    - ``N times`` before the keyword name: N clients make the same call (``${n} times`` works too).
+    - ``FOR EACH`` and items after the arguments: each such client calls the keyword once per item, one
+      after another — a client working through a list while the others do the same. Give the items as
+      for a ``FOR`` loop (``@{ids}``, or the items themselves). ``{item}`` in the arguments stands for the
+      item: a whole argument ``{item}`` is the item itself (any object), inside text it is its text.
+
+    | ${outcomes} =    Run Keywords Concurrently
+    | ...    2 times    Delete API Key    {item}    by=admin    FOR EACH    @{ids}
+    | ...    AND    Send Spans    ${span}    {item}    FOR EACH    @{keys}
+    | ...    AND    6 times    List API Keys    by=admin    FOR EACH    @{ids}
+
+    Here two clients delete every key in the same order (each key is deleted twice at once), one sends a
+    span with each key, and six list the keys again and again, once per key.
+
+    ``FOR EACH`` works like Robot's ``FOR`` loop — one item after another, within its client; to make one
+    call per item all at the same instant use `Run Keyword Concurrently For Each`. The arguments are read
+    as written and resolved by the keyword itself, so ``AND`` and ``FOR EACH`` are markers only where they are
+    written as such (never when a variable holds them), and a named argument keeps the type of its value
+    (``api_key=${key}`` passes the ``Secret``, ``limit=${100}`` the number).
 
     = Which keywords can run concurrently =
 
     Keywords of the Python libraries imported by the suite (``ApiKeys``, ``SpanIngestion`` ...): their
     methods are called directly in worker threads. User keywords and BuiltIn keywords cannot (Robot runs
     those in one thread only). Arguments are passed as given, without Robot's type conversion, so pass
-    numbers as ``${5}``. In string arguments ``{index}`` becomes the number of the call (0, 1, ...).
-    What the keyword logs from a worker thread does not reach the log; these keywords log a summary.
+    numbers as ``${5}``. In string arguments ``{index}`` becomes the number of the call (0, 1, ... across
+    all calls of the run). What the keyword logs from a worker thread does not reach the log; these keywords
+    log a summary.
 
     = Outcomes =
 
-    Every run returns one *outcome* per call, in call order: ``index``, ``sequence`` (the thread that made
-    the call) and ``position`` (its place in that thread's sequence), ``item`` (the item it was given, if
-    any), ``ok`` (it raised nothing), ``result``, ``error`` (``Type: message``), ``elapsed_ms`` and
-    ``started_ms`` (since the first call started). Judge them with the ``... Should ...`` keywords;
-    ``policy`` starts their failure messages.
+    Every run returns one *outcome* per call, in call order (client by client): ``index``, ``sequence``
+    (the client that made the call) and ``position`` (its place in that client's calls), ``keyword`` (the
+    name of the keyword called), ``item`` (the item it was given, if any), ``ok`` (it raised nothing),
+    ``result``, ``error`` (``Type: message``), ``elapsed_ms`` and ``started_ms`` (since the first call
+    started). Judge them with the ``... Should ...`` keywords; ``policy`` starts their failure messages.
 
     | ${created} =    Run Keyword Concurrently    ${100}    Create API Key    race-{index}    by=admin
     | All Calls Should Have Succeeded    ${created}    policy=A2: creating an API key
@@ -68,43 +114,41 @@ class Concurrency:
         return self._report(run_sequences(calls), name, items)
 
     @keyword("Run Keywords Concurrently")
-    def run_keywords_concurrently(self, calls: list) -> list:
-        """Run several different keyword calls at the same instant. Each call is a list: the keyword name,
-        then its arguments (``name=value`` strings are named arguments, as in Robot). Returns the outcomes in
-        call order; each outcome's ``item`` is its call.
+    def run_keywords_concurrently(self, *calls) -> list:
+        """Run different keyword calls at the same instant, each in its own client thread. Calls are
+        separated by ``AND``, as in BuiltIn's ``Run Keywords``; ``N times`` before a call makes N clients of
+        it, ``FOR EACH`` and items after it make each of those clients call it once per item, in turn, with
+        ``{item}`` standing for the item (see `Running keywords at once`). Returns the outcomes, client by
+        client; each outcome's ``keyword`` names its keyword and ``item`` is its item.
 
-        | VAR    @{delete} =    Delete API Key    ${id}    by=admin
-        | VAR    @{read} =    List API Keys    by=admin
-        | ${outcomes} =    Run Keywords Concurrently    ${{ [$delete, $delete, $read] }}
+        | ${outcomes} =    Run Keywords Concurrently
+        | ...    ${writers} times    Create API Key    writer-{index}    by=admin
+        | ...    AND    Delete API Key    {item}    by=admin    FOR EACH    @{ids}
         """
-        return self.run_keywords_in_concurrent_sequences([[call] for call in calls])
-
-    @keyword("Run Keywords In Concurrent Sequences")
-    def run_keywords_in_concurrent_sequences(self, sequences: list) -> list:
-        """One thread per sequence, all started at the same instant; each thread makes the keyword calls of
-        its sequence one after another. A call is a list as in `Run Keywords Concurrently`. Models clients
-        doing different things at the same time (one deleting, others reading). Returns the outcomes ordered
-        by sequence, then position; each outcome's ``item`` is its call.
-
-        | ${outcomes} =    Run Keywords In Concurrent Sequences    ${{ [$deletions, $deletions, $listings] }}
-        """
+        variables = BuiltIn()._variables  # the arguments arrive as written: resolve them here, as Robot would
         libraries = self._libraries()
-        bound, items = [], []
-        for sequence in sequences:
-            calls = []
-            for call in sequence:
-                method = find_keyword(libraries, call[0])
-                positional, named = split_named(method, list(call[1:]))
-                calls.append(bind(method, len(items), (), positional, named))
-                items.append(list(call))
-            bound.append(calls)
-        return self._report(run_sequences(bound), "keyword calls", items)
+        sequences, items, names = [], [], []
+        for call in plan_calls(list(calls), variables.replace_scalar):
+            method = find_keyword(libraries, call.name)
+            positional, named = resolve_arguments(method, call.args, variables.replace_scalar,
+                                                  lambda token: variables.replace_list([token]))
+            given = [NO_ITEM] if call.items is None else variables.replace_list(call.items)
+            for _ in range(call.copies):
+                sequence = []
+                for item in given:
+                    sequence.append(bind(method, len(items), (), positional, named, item=item))
+                    items.append(None if item is NO_ITEM else item)
+                    names.append(call.name)
+                sequences.append(sequence)
+        return self._report(run_sequences(sequences), "keyword calls", items, names)
 
     @keyword("Outcomes Of Keyword")
     def outcomes_of_keyword(self, outcomes: list, name: str) -> list:
-        """The outcomes of `Run Keywords Concurrently` (or `Run Keywords In Concurrent Sequences`) whose call was
-        keyword ``name``."""
-        return [o for o in outcomes if o.item and normalise(str(o.item[0])) == normalise(name)]
+        """The outcomes (of `Run Keywords Concurrently`, typically) whose call was keyword ``name``.
+
+        | ${deletions} =    Outcomes Of Keyword    ${outcomes}    Delete API Key
+        """
+        return [o for o in outcomes if normalise(str(o.keyword)) == normalise(name)]
 
     @keyword("Run Keyword In Concurrent Sequences")
     def run_keyword_in_concurrent_sequences(self, sequences: list, name: str, *args, **kwargs) -> list:
@@ -171,7 +215,7 @@ class Concurrency:
         if runner is None:
             raise AssertionError(f"no background keyword called {handle!r} is running")
         outcomes = runner.stop()
-        return self._report(outcomes, f"{name} (background {handle!r})", items)
+        return self._report(outcomes, f"{name} (background {handle!r})", items, [name] * len(items))
 
     @keyword("Stop Every Background Keyword")
     def stop_every_background_keyword(self):
@@ -239,10 +283,47 @@ class Concurrency:
         items = [o.item for o in outcomes if o.ok]
         return [element for item in items for element in item] if flatten else items
 
+    @keyword("Items Of Calls")
+    def items_of_calls(self, outcomes: list, flatten: bool = False) -> list:
+        """The items given to every call, failed or not, in call order; ``flatten`` joins list items."""
+        items = [o.item for o in outcomes]
+        return [element for item in items for element in item] if flatten else items
+
     @keyword("Results Of Calls")
-    def results_of_calls(self, outcomes: list) -> list:
-        """The results of the successful calls, in call order."""
-        return [o.result for o in outcomes if o.ok]
+    def results_of_calls(self, outcomes: list, field: str = "") -> list:
+        """The results of the successful calls, in call order; with ``field``, that field of each result
+        (kept as it is: an API key stays a ``Secret``).
+
+        | ${ids} =    Results Of Calls    ${created}    id
+        """
+        results = [o.result for o in outcomes if o.ok]
+        return [result[field] for result in results] if field else results
+
+    @keyword("Result Codes Should Be")
+    def result_codes_should_be(self, outcomes: list, expected, policy: str = ""):
+        """Fail unless every call returned a result whose ``code`` (an Export's gRPC status name) is one of
+        ``expected`` (names separated by ``|``); a call that raised counts as ``no answer``.
+
+        | Result Codes Should Be    ${exports}    OK|UNAUTHENTICATED    policy=A4: Exports with deleted keys
+        """
+        allowed = set(str(expected).upper().split("|"))
+        codes = [str(field_of(o.result, "code")) if o.ok else error_text_short(o) for o in outcomes]
+        if any(code not in allowed for code in codes):
+            raise AssertionError(f"{_lead(policy)}{len(outcomes)} concurrent calls got {count_text(codes)}, "
+                                 f"expected only {expected}")
+        logger.info(f"{len(outcomes)} calls got {count_text(codes)}")
+
+    @keyword("Throughput Of Calls")
+    def throughput_of_calls(self, outcomes: list, amount: int, what: str = "items") -> float:
+        """``amount`` (spans, say) handled by the calls of ``outcomes`` per second of their wall time (first
+        start to last end); logged and returned.
+
+        | Throughput Of Calls    ${results}    ${span_count}    what=spans acknowledged
+        """
+        wall_s = max((o.started_ms + o.elapsed_ms for o in outcomes), default=0) / 1000
+        rate = round(int(amount) / max(wall_s, 1e-6))
+        logger.info(f"{amount} {what} in {wall_s:.3f} s by {len(outcomes)} concurrent calls: {rate} {what}/s")
+        return rate
 
     # ------------------------------------------------------------------ helpers
 
@@ -256,10 +337,11 @@ class Concurrency:
         return self._background[handle][0]
 
     @staticmethod
-    def _report(outcomes: list[Outcome], name: str, items: list) -> list:
+    def _report(outcomes: list[Outcome], name: str, items: list, names: "list | None" = None) -> list:
         summary = summarise(outcomes)
         origin = min((o.started for o in outcomes), default=0.0)
-        shown = [DotDict(index=o.index, sequence=o.sequence, position=o.position, item=items[o.index],
+        shown = [DotDict(index=o.index, sequence=o.sequence, position=o.position,
+                         keyword=names[o.index] if names else name, item=items[o.index],
                          ok=o.ok, result=o.result, error=error_text(o.error), elapsed_ms=round(o.elapsed_ms, 3),
                          started_ms=round((o.started - origin) * 1000, 3)) for o in outcomes]
         statuses = [status for status in (status_of(o.result) for o in outcomes if o.ok) if status is not None]
@@ -279,3 +361,8 @@ def error_text_short(outcome) -> str:
 
 def _lead(policy: str) -> str:
     return f"{policy}: " if policy else ""
+
+
+# Its arguments arrive as written (not resolved by Robot), so that ``AND``, ``FOR EACH`` and ``{item}`` are
+# read before variables are replaced and named arguments keep the types of their values.
+register_run_keyword("Concurrency", "Run Keywords Concurrently", args_to_process=0, deprecation_warning=False)

@@ -83,6 +83,44 @@ class SpanExpectations:
                         f"version-2 attributes are expected empty ({dict(left_out)}).")
         return adjusted
 
+    @keyword("Spans Of Trace")
+    def spans_of_trace(self, spans: list, trace_id: str) -> list:
+        """The spans of ``spans`` that belong to trace ``trace_id``, in order."""
+        return [span for span in spans if span["trace_id"] == trace_id]
+
+    @keyword("Spans Of Service")
+    def spans_of_service(self, spans: list, service: str) -> list:
+        """The spans of ``spans`` sent by service ``service``, in order."""
+        return [span for span in spans if span["service_name"] == service]
+
+    @keyword("Spans Expected From Each Service Endpoint")
+    def spans_expected_from_each_service_endpoint(self, sent: list) -> dict:
+        """What each span endpoint of a service must return when ``sent`` are all its spans, by the ``kind``
+        of ``Get Service Spans``: ``spans`` (all of them), ``root`` (those without a parent) and
+        ``workflows`` (the junjo workflow spans).
+
+        | ${expected} =    Spans Expected From Each Service Endpoint    ${sent}
+        | FOR    ${kind}    ${spans}    IN    &{expected}
+        """
+        return {"spans": list(sent),
+                "root": [span for span in sent if span["parent_span_id"] is None],
+                "workflows": [span for span in sent if span["junjo_span_type"] == "workflow"]}
+
+    @keyword("Non-Finite Doubles Should Have Kept What They Are")
+    def non_finite_doubles_should_have_kept_what_they_are(self, stored: dict, policy: str = "B11"):
+        """Fail unless the stored span (from the HTTP API) of ``Build Span With Non-Finite Doubles`` still
+        holds +Infinity, -Infinity and NaN in its attributes ``pos_inf``, ``neg_inf`` and ``nan``. JSON has no
+        literal for them, so a target may return them as text (``"Infinity"``, ``"-inf"``, ``"NaN"``): the
+        sign and the kind must survive."""
+        kept = {name: str(value).lower() for name, value in (stored.get("attributes_json") or {}).items()}
+        checks = [("pos_inf", "+Infinity", lambda v: "inf" in v and not v.startswith("-")),
+                  ("neg_inf", "-Infinity", lambda v: v.startswith("-inf")),
+                  ("nan", "NaN", lambda v: "nan" in v)]
+        for name, what, holds in checks:
+            if not holds(kept.get(name, "")):
+                raise AssertionError(f"{policy}: a {what} double attribute came back as {kept.get(name)}")
+        logger.info(f"Non-finite doubles came back as {kept}")
+
     @keyword("Trace Ids Of")
     def trace_ids_of(self, spans: list) -> list:
         """The distinct trace ids of ``spans``, sorted."""

@@ -1,5 +1,7 @@
 """Keywords that build the span sets of the concurrency and durability tests."""
 
+import random
+
 from robot.api import logger
 from robot.api.deco import keyword, library
 from robot.utils import DotDict
@@ -14,7 +16,8 @@ def _dotted(spans: list) -> list:
 @library(scope="GLOBAL", auto_keywords=False)
 class SpanScenarios:
     """Span sets for races and durability tests, as described spans (see ``SpanIngestion``'s `Built spans`):
-    senders with their Exports, a long series of traces, a workflow whose nodes run concurrently.
+    senders with their Exports, a long series of traces, a workflow whose nodes run concurrently, spans of
+    unusual shape — and the random moment at which a durability test kills a process.
     Send them with ``SpanIngestion``; compare what was stored with ``SpanExpectations``.
     """
 
@@ -40,6 +43,14 @@ class SpanScenarios:
         logger.info(f"{senders} senders of {spans_per_sender} spans in Exports of {spans_per_export}, "
                     f"services {label}-sender-0 … {label}-sender-{int(senders) - 1}")
         return [[_dotted(batch) for batch in sender] for sender in built]
+
+    @keyword("Sender Services")
+    def sender_services(self, label: str, senders: int) -> list:
+        """The services `Build Sender Batches` gives its ``senders`` senders: ``<label>-sender-0`` …
+
+        | ${services} =    Sender Services    ${label}    ${10}
+        """
+        return span_sets.sender_services(label, senders)
 
     @keyword("Build Series Of Traces")
     def build_series_of_traces(self, batches: int, spans_per_batch: int, service: str) -> list:
@@ -72,3 +83,23 @@ class SpanScenarios:
         | ${end_state} =    Set Variable    ${run}[0][junjo_wf_state_end]
         """
         return _dotted(span_sets.concurrent_workflow(nodes, patches_per_node, service))
+
+    @keyword("Build Span With Non-Finite Doubles")
+    def build_span_with_non_finite_doubles(self, service: str) -> list:
+        """A one-span list: a span of ``service`` whose double attributes ``pos_inf``, ``neg_inf`` and ``nan``
+        are +Infinity, -Infinity and NaN — values JSON has no literal for.
+
+        | ${spans} =    Build Span With Non-Finite Doubles    ${service}
+        """
+        return _dotted(span_sets.non_finite_double_span(service))
+
+    @keyword("Random Kill Moment")
+    def random_kill_moment(self, low: int, high: int) -> int:
+        """After how many acknowledged Exports a durability test kills a process: a random number from
+        ``low`` to ``high`` (both included), logged so that a failing run can be retraced.
+
+        | ${kill_after} =    Random Kill Moment    ${20}    ${80}
+        """
+        moment = random.randint(int(low), int(high))
+        logger.info(f"The process will be killed after {moment} acknowledged Exports.")
+        return moment

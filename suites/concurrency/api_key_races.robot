@@ -6,7 +6,7 @@ Documentation    Plan 2.1 — API-key race conditions.
 ...              another's), and deleting keys while they are read or used must never crash the server.
 
 Resource         ../../resources/common/target.resource
-Resource         ../../resources/concurrency.resource
+Resource         ../../resources/concurrency/api_key_races.resource
 
 Suite Setup      Start Target Under Test
 
@@ -31,11 +31,10 @@ Deleting API Keys While They Are Read And Used Never Fails
     [Tags]    plan:test_concurrent_key_delete_and_read    policy:A2
     ${label} =    Unique Label    delete-race
     ${created} =    API Keys Created At Once Should All Be Distinct    ${KEYS_DELETED_WHILE_READ}    ${label}
-    ${keys} =    Results Of Calls    ${created}
-    ${outcomes} =    Delete And Use API Keys At Once    ${keys}    service=${label}
+    ${outcomes} =    Delete And Use API Keys At Once    ${created}    service=${label}
     Each API Key Should Have Been Deleted Exactly Once    ${outcomes}    ${KEYS_DELETED_WHILE_READ}
     Readers Should Never Have Failed    ${outcomes}
-    API Keys Should Be Gone    ${keys}
+    API Keys Should Be Gone    ${label}
 
 The Store Itself Refuses Duplicate API Keys
     [Documentation]    The last line of defence against a duplicate key is the database: on a disposable target,

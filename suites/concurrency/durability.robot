@@ -8,8 +8,7 @@ Documentation    Plan 2.2 under failure — nothing acknowledged is lost when a 
 ...              and then demands every acknowledged span stored exactly once with every field intact.
 
 Resource         ../../resources/common/target.resource
-Resource         ../../resources/durability.resource
-Resource         ../../resources/crash_points.resource
+Resource         ../../resources/concurrency/durability.resource
 
 Suite Setup      Start Target Under Test
 
@@ -28,7 +27,7 @@ Acknowledged Spans Survive A Kill Of Ingestion During A Sustained Send
     Every Acknowledged Span Should Be Stored Exactly Once    ${outcomes}    ${service}    durable-ingestion
     [Teardown]    Stop Sustained Send And Its Target    durable-ingestion
 
-Acknowledged Spans Survive A Kill Of The Backend During A Sustained Send
+Acknowledged Spans Survive A Backend Kill During A Sustained Send
     [Documentation]    The backend is killed with SIGKILL while a sender keeps exporting. Ingestion must keep
     ...    acknowledging with the key it has cached (B19); after the backend's restart it must catch up, and
     ...    every acknowledged span — before, during and after the outage — must be stored exactly once,
@@ -41,7 +40,7 @@ Acknowledged Spans Survive A Kill Of The Backend During A Sustained Send
     Every Acknowledged Span Should Be Stored Exactly Once    ${outcomes}    ${service}    durable-backend
     [Teardown]    Stop Sustained Send And Its Target    durable-backend
 
-Spans Behind A Saved Cursor Survive A Kill Of The Backend At That Very Point
+Spans Behind A Saved Cursor Survive A Backend Kill At That Point
     [Documentation]    Crash ordering at a controlled point, not by chance: the backend stops itself (its fault
     ...    hook ``pause_at``) right after it stored its read cursor, and is killed there with SIGKILL, then
     ...    restarted. Every span the cursor has passed must be stored once (B11): a target that moves its

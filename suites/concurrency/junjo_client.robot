@@ -9,7 +9,7 @@ Documentation    Plan 2.2 with a real client — the ``junjo`` library from PyPI
 ...              ``junjo.parent_id``), still sent by older releases, must be understood as well (contract A6).
 
 Resource         ../../resources/common/target.resource
-Resource         ../../resources/concurrency.resource
+Resource         ../../resources/concurrency/junjo_client.resource
 
 Suite Setup      Start Target Under Test
 
@@ -17,7 +17,7 @@ Test Tags        plan:2.2    priority:medium    policy:B11
 
 
 *** Test Cases ***
-Workflow Runs Of The Junjo Client Arrive With Their Node Spans And State Patches
+Junjo Client Workflow Runs Arrive With Node Spans And State Patches
     [Documentation]    ${CLIENT_WORKFLOW_RUNS} runs of a junjo workflow (a node, three nodes run concurrently, a
     ...    summarising node) executed at once by the real client and exported with ``JunjoOtelExporter``: every
     ...    span the client finished must be stored once, every field intact, junjo columns filled from the
@@ -31,7 +31,7 @@ Workflow Runs Of The Junjo Client Arrive With Their Node Spans And State Patches
     ...    runs=${CLIENT_WORKFLOW_RUNS}
     ${sent} =    Sent Spans As The Target Reads Them    ${client}[spans]
     Spans Of Service Should Be Exactly The Sent Ones    ${label}    ${sent}
-    Span Store Should Hold Exactly The Sent Spans    ${{ [$label] }}    ${sent}
+    Span Store Should Hold Exactly The Sent Spans    ${sent}    ${label}
     ${workflows} =    Get Service Spans    ${label}    by=admin    kind=workflows
     Length Should Be    ${workflows}    ${CLIENT_WORKFLOW_RUNS}
     ...    A6: /workflows must list each of the ${CLIENT_WORKFLOW_RUNS} workflow runs of the junjo client
@@ -48,7 +48,8 @@ A Trace In The Older Telemetry Format Is Stored With Its Junjo Columns
     ${run} =    Build Workflow Trace    nodes=3    service=${label}    telemetry_version=1
     Spans Should Be Accepted    ${run}    api_key=${key}[key]
     Spans Of Service Should Be Exactly The Sent Ones    ${label}    ${run}
-    Span Store Should Hold Exactly The Sent Spans    ${{ [$label] }}    ${run}
+    Span Store Should Hold Exactly The Sent Spans    ${run}    ${label}
     ${workflows} =    Get Service Spans    ${label}    by=admin    kind=workflows
     Length Should Be    ${workflows}    1    A6: /workflows must list the workflow span of the older format
-    Stored Patches Should Replay The Run    ${workflows}[0]    ${run}    ${{ [$run[0]["junjo_wf_state_end"]] }}
+    VAR    @{final_states} =    ${run}[0][junjo_wf_state_end]
+    Stored Patches Should Replay The Run    ${workflows}[0]    ${run}    ${final_states}

@@ -6,7 +6,7 @@ Documentation    Plan 2.3 — session races.
 ...              fail nor leave the session alive.
 
 Resource         ../../resources/common/target.resource
-Resource         ../../resources/concurrency.resource
+Resource         ../../resources/concurrency/session_races.resource
 
 Suite Setup      Start Target Under Test
 

@@ -43,8 +43,11 @@ Test Tags        priority:medium    policy:B15
     ...    and afterwards every span and every key must be stored exactly once (B15, B11).
     [Tags]    plan:test_concurrent_database_writes    policy:B11
     ${label} =    Unique Label    perf-writers
-    ${calls} =    Concurrent Writer Calls    ${label}    ${CONCURRENT_WRITERS}
-    ${outcomes} =    Run Keywords Concurrently    ${calls}
+    ${writers} =    Convert To Integer    ${CONCURRENT_WRITERS}
+    ${outcomes} =    Run Keywords Concurrently
+    ...    ${writers // 2} times    Push Span Load    ${BATCHES_PER_SPAN_WRITER}    ${label}-{index}
+    ...    ${LOAD_KEY}    traces_per_batch=${5}    spans_per_trace=${10}
+    ...    AND    ${writers // 2} times    Create API Key    ${label}-{index}    by=admin
     Record Latencies    write    ${{ [o.elapsed_ms for o in $outcomes] }}
     ...    at_s=${{ [o.started_ms / 1000 for o in $outcomes] }}    errors=${{ sum(not o.ok for o in $outcomes) }}
     All Calls Should Have Succeeded    ${outcomes}    policy=B15: concurrent writers must all succeed, no deadlock
@@ -85,22 +88,6 @@ Push Spans Until Queryable
     Pushed Spans Should Become Queryable    ${load}
     ${seconds} =    Stop Timer    export_to_queryable
     Record Figure    export_to_queryable.spans_per_s    ${{ ${load.spans} / ${seconds} }}    unit=/s
-
-Concurrent Writer Calls
-    [Documentation]    The calls of `Run Keywords Concurrently` for ``writers`` writers: even ones push spans of
-    ...    their own service ``label-<n>``, odd ones create the API key ``label-<n>``.
-    [Arguments]    ${label}    ${writers}
-    VAR    @{calls} =    @{EMPTY}
-    FOR    ${number}    IN RANGE    ${writers}
-        IF    ${number} % 2 == 0
-            VAR    @{call} =    Push Span Load    ${BATCHES_PER_SPAN_WRITER}    ${label}-${number}    ${LOAD_KEY}
-            ...    ${5}    ${10}
-        ELSE
-            VAR    @{call} =    Create API Key    ${label}-${number}    by=admin
-        END
-        Append To List    ${calls}    ${call}
-    END
-    RETURN    ${calls}
 
 Every Span Writer Should Be Stored Once
     [Documentation]    Every Export of every span writer was acknowledged (B15: concurrent writers all succeed), and

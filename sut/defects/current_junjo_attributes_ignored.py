@@ -9,7 +9,7 @@ patches to nodes are lost. Breaks policy B11 (every field intact) and contract A
 
 PROCESS = "backend"
 POLICY = "B11"
-CAUGHT_BY = ["Workflow Runs Of The Junjo Client Arrive With Their Node Spans And State Patches"]
+CAUGHT_BY = ["Junjo Client Workflow Runs Arrive With Node Spans And State Patches"]
 FAILS_WITH = r"with wrong fields .*junjo_(id|parent_id) is None, sent"
 
 

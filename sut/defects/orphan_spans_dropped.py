@@ -12,7 +12,7 @@ PROCESS = "backend"
 POLICY = "B11"
 CAUGHT_BY = [
     "A Span Whose Parent Arrives In A Later Batch Is Stored",
-    "Ten Concurrent Senders Store Every Span Once, Intact, Under Its Own Service",
+    "Ten Concurrent Senders Store Each Span Once Intact Under Its Service",
 ]
 FAILS_WITH = r"acknowledged spans (are not queryable|not yet visible after)|of \d+ sent spans, .* holds \d+ missing"
 

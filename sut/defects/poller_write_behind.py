@@ -10,8 +10,8 @@ policy B11 (nothing acknowledged is lost, also across a restart of either proces
 PROCESS = "backend"
 POLICY = "B11"
 CAUGHT_BY = [
-    "Acknowledged Spans Survive A Kill Of The Backend During A Sustained Send",
-    "Spans Behind A Saved Cursor Survive A Kill Of The Backend At That Very Point",
+    "Acknowledged Spans Survive A Backend Kill During A Sustained Send",
+    "Spans Behind A Saved Cursor Survive A Backend Kill At That Point",
 ]
 FAILS_WITH = r"of \d+ sent spans, the HTTP API holds \d+ missing|spans behind the saved read cursor were lost"
 

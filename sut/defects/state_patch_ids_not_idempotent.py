@@ -8,7 +8,7 @@ policy B12 (re-sending a span does not duplicate its state patches).
 
 PROCESS = "backend"
 POLICY = "B12"
-CAUGHT_BY = ["Five Senders Of The Same Span Store It Once With One Set Of State Patches"]
+CAUGHT_BY = ["Five Senders Of One Span Store It Once With One Set Of State Patches"]
 FAILS_WITH = r"\d+ state patches stored for \d+ sent"
 
 

@@ -10,7 +10,7 @@ from datetime import UTC
 
 PROCESS = "backend"
 POLICY = "B11"
-CAUGHT_BY = ["Concurrent State Patches Are Stored Once With Their Exact Times, In Order"]
+CAUGHT_BY = ["Concurrent State Patches Are Stored Once With Exact Times In Order"]
 FAILS_WITH = r"with wrong fields .*(start_time|end_time|event_time) is '[^']+', sent '"
 
 

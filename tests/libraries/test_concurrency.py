@@ -11,7 +11,7 @@ from robot.api.deco import keyword, library
 from robot.api.types import Secret
 
 from junjo_acceptance.concurrency import BackgroundCalls, run_sequences, run_together, summarise
-from junjo_acceptance.races.keyword_calls import bind, find_keyword, split_named
+from junjo_acceptance.races.keyword_calls import bind, find_keyword, plan_calls, resolve_arguments
 from junjo_acceptance.races.verdicts import count_text, duplicates, field_of, status_of
 
 LIBRARIES = Path(__file__).resolve().parents[2] / "libraries"
@@ -111,13 +111,40 @@ def test_keywords_are_found_by_robot_name_only():
         find_keyword({"Greeter": Greeter()}, "Log")
 
 
-def test_index_placeholders_and_named_arguments():
+def test_index_and_item_placeholders_and_named_arguments():
     method = Greeter().greet
     assert bind(method, 7, (), ("tab-{index}",), {"punctuation": "?{index}"})() == "hello tab-7?7"
-    assert split_named(method, ["a", "punctuation=."]) == (("a",), {"punctuation": "."})
-    assert split_named(method, ["x=y"]) == (("x=y",), {})  # not a parameter: positional
+    secret = Secret("s3cret")
+    assert bind(lambda value: value, 0, (), ("{item}",), {}, item=secret)() is secret  # the item itself
+    assert bind(method, 2, (), ("key-{item}-{index}",), {}, item="a")() == "hello key-a-2!"
+
+    def scalar(token):
+        return {"${obj}": {"x": 1}}.get(token, token)
+
+    def expand(token):
+        return ["p", "q"]
+
+    assert resolve_arguments(method, ["a", "punctuation=${obj}"], scalar, expand) == (("a",), {"punctuation": {"x": 1}})
+    assert resolve_arguments(method, ["x=y"], scalar, expand) == (("x=y",), {})  # not a parameter: positional
+    assert resolve_arguments(method, ["@{list}"], scalar, expand) == (("p", "q"), {})
     with pytest.raises(ValueError, match="after named"):
-        split_named(method, ["punctuation=.", "a"])
+        resolve_arguments(method, ["punctuation=.", "a"], scalar, expand)
+
+
+def test_calls_are_split_at_and_with_copies_and_items():
+    def resolve(token):
+        return {"${n} times": "6 times"}.get(token, token)
+
+    calls = plan_calls(["Greet Someone", "a", "AND", "2 times", "Delete", "{item}", "by=admin", "FOR EACH", "@{ids}",
+                        "AND", "${n} times", "List", "FOR EACH", "x", "y"], resolve)
+    assert [(c.name, c.args, c.copies, c.items) for c in calls] == [
+        ("Greet Someone", ["a"], 1, None),
+        ("Delete", ["{item}", "by=admin"], 2, ["@{ids}"]),
+        ("List", [], 6, ["x", "y"]),
+    ]
+    for tokens in (["AND", "Greet Someone"], ["Greet Someone", "AND"], ["A", "AND", "AND", "B"], ["3 times"]):
+        with pytest.raises(ValueError, match="empty call|without a keyword"):
+            plan_calls(tokens, resolve)
 
 
 def test_verdict_helpers():
@@ -146,6 +173,11 @@ def test_keywords_in_a_robot_run(tmp_path):
                 if status == "boom":
                     raise RuntimeError("boom")
                 return {"status": int(status), "id": f"id-{status}"}
+
+            @keyword("Other Status")
+            def other_status(self, status, delay=None):
+                assert isinstance(delay, float), "a named value must keep its type"
+                return {"status": int(status), "id": f"other-{status}"}
         """))
     suite = tmp_path / "races.robot"
     suite.write_text(textwrap.dedent(f"""\
@@ -161,9 +193,23 @@ def test_keywords_in_a_robot_run(tmp_path):
             Call Results Should Be Distinct    ${{outcomes}}    id
             Run Keyword And Expect Error    P1: 3 concurrent calls answered 200×1, 201×1, 202×1, expected only 200
             ...    Response Statuses Should Be    ${{outcomes}}    200    policy=P1
-            ${{mixed}} =    Run Keywords Concurrently    ${{{{[["Slow Status", "500"], ["Slow Status", "boom"]]}}}}
+            ${{mixed}} =    Run Keywords Concurrently    Slow Status    500    AND    Slow Status    boom
             Run Keyword And Expect Error    P2: 2 of 2 concurrent calls failed on the server side: *
             ...    No Call Should Have Answered A Server Error    ${{mixed}}    policy=P2
+            VAR    @{{statuses}} =    200    201
+            VAR    ${{pause}} =    ${{0.01}}
+            ${{clients}} =    Run Keywords Concurrently
+            ...    2 times    Slow Status    {{item}}    delay=${{pause}}    FOR EACH    @{{statuses}}
+            ...    AND    Slow Status    5{{index}}    delay=${{pause}}
+            ...    AND    Other Status    204    delay=${{pause}}
+            Should Be Equal    ${{{{[(o.sequence, o.position, o.item) for o in $clients]}}}}
+            ...    ${{{{[(0, 0, "200"), (0, 1, "201"), (1, 0, "200"), (1, 1, "201"), (2, 0, None), (3, 0, None)]}}}}
+            Should Be Equal    ${{{{[o.result["id"] for o in $clients]}}}}
+            ...    ${{{{["id-200", "id-201", "id-200", "id-201", "id-54", "other-204"]}}}}
+            ${{others}} =    Outcomes Of Keyword    ${{clients}}    other status
+            Length Should Be    ${{others}}    1
+            ${{ids}} =    Results Of Calls    ${{clients}}    id
+            Length Should Be    ${{ids}}    6
             ${{items}} =    Run Keyword Concurrently For Each    ${{{{["204", "404"]}}}}    Slow Status    delay=0
             ${{removed}} =    Calls Answering    ${{items}}    204
             Length Should Be    ${{removed}}    1

@@ -5,6 +5,7 @@ import json
 import jsonpatch
 import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+from SpanScenarios import SpanScenarios
 
 from junjo_acceptance.ingestion.otlp_builder import export_request
 from junjo_acceptance.junjo_client.runner import spans_of_request
@@ -61,3 +62,19 @@ def test_spans_of_a_client_request_are_described_in_order():
     assert [d["span_id"] for d in described] == [s["span_id"] for s in spans]
     assert described[0]["junjo_wf_state_end"] == spans[0]["junjo_wf_state_end"]
     assert ExportTraceServiceRequest.FromString(payload).resource_spans[0].resource == spans[0]["_otlp"].resource
+
+
+def test_sender_services_name_the_services_of_the_sender_batches():
+    library = SpanScenarios()
+    batches = library.build_sender_batches(3, 4, 2, "lbl")
+    services = library.sender_services("lbl", 3)
+    assert services == ["lbl-sender-0", "lbl-sender-1", "lbl-sender-2"]
+    senders = [{span["service_name"] for batch in sender for span in batch} for sender in batches]
+    assert senders == [{service} for service in services]
+
+
+def test_a_span_with_non_finite_doubles_and_a_random_kill_moment():
+    spans = SpanScenarios().build_span_with_non_finite_doubles("svc")
+    assert len(spans) == 1 and spans[0].service_name == "svc"
+    assert set(spans[0].attributes_json) == {"pos_inf", "neg_inf", "nan"}
+    assert all(20 <= SpanScenarios().random_kill_moment(20, 22) <= 22 for _ in range(20))

@@ -8,7 +8,7 @@ current telemetry format ignored, and state patches not idempotent — the test 
 import pytest
 from robot_runs import run_tests
 
-TEST = "Five Senders Of The Same Span Store It Once With One Set Of State Patches"
+TEST = "Five Senders Of One Span Store It Once With One Set Of State Patches"
 
 
 @pytest.mark.slow

@@ -30,7 +30,7 @@ MUST_PASS = {
     # offset_paging False: the trace test once paged with offset and reported "spans repeated across pages".
     "A Trace Of 1000 Spans Is Returned Within 500 ms And Pages Completely": "no offset paging",
     # junjo_telemetry_versions [1]: the junjo-client test once expected version-2 columns ("junjo_id is ''").
-    "Workflow Runs Of The Junjo Client Arrive With Their Node Spans And State Patches": "telemetry version 1 only",
+    "Junjo Client Workflow Runs Arrive With Node Spans And State Patches": "telemetry version 1 only",
 }
 HARDENING = "Every Kind Of Answer Carries The Nosniff Hardening Header"
 # Tests that need a fresh copy of the target, which a deployment cannot give: they skip, naming the cause,

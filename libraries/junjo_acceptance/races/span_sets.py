@@ -24,12 +24,17 @@ def batches_of(items: list, size: int, reverse: bool = False) -> list[list]:
     return [ordered[start:start + size] for start in range(0, len(ordered), size)]
 
 
+def sender_services(label: str, senders: int) -> list[str]:
+    """The service of each sender of `sender_batches`: ``<label>-sender-<n>``."""
+    return [f"{label}-sender-{number}" for number in range(int(senders))]
+
+
 def sender_batches(senders: int, spans_per_sender: int, spans_per_export: int, label: str) -> list[list[list]]:
     """For each sender: one trace of ``spans_per_sender`` spans under its own service ``<label>-sender-<n>``,
     cut into Exports of ``spans_per_export`` spans, children before their parents (as services export a
     span when it ends, and a child ends before its parent)."""
-    return [batches_of(trace(spans_per_sender, f"{label}-sender-{number}", name=f"sender-{number}"),
-                       spans_per_export, reverse=True) for number in range(int(senders))]
+    return [batches_of(trace(spans_per_sender, service, name=f"sender-{number}"), spans_per_export, reverse=True)
+            for number, service in enumerate(sender_services(label, senders))]
 
 
 def series_of_traces(batches: int, spans_per_batch: int, service: str) -> list[list]:
@@ -105,3 +110,13 @@ def wide_span(service: str, attributes: int, events: int, depth: int) -> list[di
     child = make_span(name="wide-child", service=service, trace_id=trace_id, parent_span_id=root.span.span_id.hex(),
                       start=start + US, duration_ms=1, attributes={"child": True})
     return [describe(root), describe(child)]
+
+
+# Double attributes JSON has no literal for, by attribute name (see `non_finite_double_span`).
+NON_FINITE_DOUBLES = {"pos_inf": float("inf"), "neg_inf": float("-inf"), "nan": float("nan")}
+
+
+def non_finite_double_span(service: str) -> list[dict]:
+    """One span of ``service`` whose double attributes are +Infinity, -Infinity and NaN
+    (`NON_FINITE_DOUBLES`)."""
+    return [describe(make_span(name="non-finite", service=service, attributes=dict(NON_FINITE_DOUBLES)))]

@@ -32,11 +32,11 @@ ROOT = Path(__file__).resolve().parents[3]
 # speed: a mutant costs one Robot run of them.
 MODULES = {
     "span_convert": ("sut/backend/span_convert.py", [
-        "Ten Concurrent Senders Store Every Span Once, Intact, Under Its Own Service",
+        "Ten Concurrent Senders Store Each Span Once Intact Under Its Service",
         "A Trace In The Older Telemetry Format Is Stored With Its Junjo Columns",
-        "Workflow Runs Of The Junjo Client Arrive With Their Node Spans And State Patches",
-        "Five Senders Of The Same Span Store It Once With One Set Of State Patches",
-        "Concurrent State Patches Are Stored Once With Their Exact Times, In Order",
+        "Junjo Client Workflow Runs Arrive With Node Spans And State Patches",
+        "Five Senders Of One Span Store It Once With One Set Of State Patches",
+        "Concurrent State Patches Are Stored Once With Exact Times In Order",
     ]),
     "sessions": ("sut/backend/sessions.py", [
         "An Expired Session Is Refused",
@@ -53,7 +53,7 @@ MODULES = {
     ]),
     "poller": ("sut/backend/poller.py", [
         "A Span Whose Parent Arrives In A Later Batch Is Stored",
-        "Acknowledged Spans Survive A Kill Of The Backend During A Sustained Send",
+        "Acknowledged Spans Survive A Backend Kill During A Sustained Send",
         "Span Queries Fail With A Retryable Error While The Span Store Is Unavailable And Nothing Is Lost",
     ]),
 }
