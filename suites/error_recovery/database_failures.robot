@@ -21,7 +21,7 @@ ${DB_TARGET}    database-faults
 
 
 *** Test Cases ***
-Span Queries Get A Retryable Error While The Span Store Is Unavailable
+A Span Store Outage Gives Retryable Query Errors And Loses Nothing
     [Documentation]    A database can be out of reach for a while — held by another process (a backup, an
     ...    inspector), or unreadable. Meanwhile span queries must fail with a clear, retryable 503 naming the
     ...    span store (never an empty result or a hang), ingestion must keep acknowledging, and once the
@@ -31,7 +31,7 @@ Span Queries Get A Retryable Error While The Span Store Is Unavailable
     held by another process    ${DB_TARGET}
     unreadable    ${DB_TARGET}
 
-A Batch With One Malformed Span Stores Its Valid Spans And Flows On
+A Batch With One Malformed Span Keeps Its Valid Spans And Never Blocks
     [Documentation]    One bad span from one misbehaving client must not cost the good spans sent with it (B13).
     ...    For every kind of malformed span, in the middle of ${PARTIAL_BATCH_VALID_SPANS} valid ones: the
     ...    valid spans are stored, the bad one is rejected and counted in ``partial_success``, and the next
@@ -56,7 +56,7 @@ Requests Queue While Every Database Connection Is Busy Then Succeed
     ${outcomes} =    Run Keyword Concurrently    ${POOL_WRITERS}    Create API Key    ${prefix}-{index}    by=admin
     Writes Should Have Queued And Succeeded    ${outcomes}    ${prefix}
 
-A SQLite Lock Past The Busy Timeout Gives A Retryable 503 And No Loss
+Writes Past The Busy Timeout Get A Retryable 503 And Lose Nothing
     [Documentation]    A long transaction of another process (a migration, a backup) must not turn into 500s
     ...    or hung requests (B18): a write that cannot get the lock within the busy timeout gets 503 with
     ...    ``Retry-After``; reading sessions still works; once the lock is released writes work again, what

@@ -78,7 +78,7 @@ Junjo JSON That A Strict Reader Rejects Never Stops Ingestion
     END
     Later Batch Should Flow    ${key}    strict-json
 
-Spans Missing Fields Are Rejected Or Stored With Defaults And Flow On
+Spans Missing Fields Are Rejected Or Get Sane Defaults And Never Block
     [Documentation]    Instrumentation in the wild sends incomplete spans (B13): a span without end time,
     ...    without a name, or without a service name must be rejected with a reason (and not stored) or
     ...    stored with sane defaults — never stored with garbage such as an end before its start — and it

@@ -54,7 +54,7 @@ MODULES = {
     "poller": ("sut/backend/poller.py", [
         "A Span Whose Parent Arrives In A Later Batch Is Stored",
         "Acknowledged Spans Survive A Kill Of The Backend During A Sustained Send",
-        "Span Queries Get A Retryable Error While The Span Store Is Unavailable",
+        "A Span Store Outage Gives Retryable Query Errors And Loses Nothing",
     ]),
 }
 
