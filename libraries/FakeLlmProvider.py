@@ -162,6 +162,30 @@ class FakeLlmProvider:
             raise AssertionError(f"the fake {provider} provider has not answered any {operation} request")
         return time.time() - max(answered)
 
+    @keyword("Playground Model Ids")
+    def playground_model_ids(self, provider: str, *models: str) -> list:
+        """The playground ids (``<provider>/<model>``) of ``models`` of ``provider``."""
+        return [f"{provider}/{model}" for model in models]
+
+    @keyword("Model Ids Of Answer")
+    def model_ids_of_answer(self, answer) -> list:
+        """The model ids of a playground model-list answer (``GET /llm/providers/<provider>/models``)."""
+        return [model["id"] for model in answer.json["models"]]
+
+    @keyword("Model Lists Read Should Be Among")
+    def model_lists_read_should_be_among(self, outcomes: list, provider: str, *lists: list, policy: str = ""):
+        """Every concurrent reader among ``outcomes`` (calls of ``Call API`` that answered 200) got one of
+        ``lists`` (lists of model names of ``provider``), never an empty or other list. Logs how many
+        readers got which list."""
+        allowed = [self.playground_model_ids(provider, *models) for models in lists]
+        seen = [self.model_ids_of_answer(o.result) for o in outcomes]
+        wrong = [ids for ids in seen if ids not in allowed]
+        if wrong:
+            raise AssertionError(f"{policy + ': ' if policy else ''}readers got lists other than the old or the new "
+                                 f"one: {wrong}")
+        for ids in allowed:
+            logger.info(f"{seen.count(ids)} reader(s) got {ids}")
+
     @keyword("Fake Provider Behaviours")
     def fake_provider_behaviours(self) -> list:
         """The behaviour names `Set Fake Provider Behaviour` accepts."""

@@ -127,6 +127,20 @@ class Metrics:
         logger.info(html, html=True)
         return DotDict({key.split(".", 1)[1]: value for key, (value, _) in figures.items()})
 
+    @keyword("Record Call Latencies")
+    def record_call_latencies(self, name: str, outcomes: list, expected_status: "int | None" = None) -> DotDict:
+        """`Record Latencies` of the calls of a ``Concurrency`` run (its ``outcomes``) as measurement ``name``:
+        each call's ``elapsed_ms`` at its ``started_ms``. A call counts as an error when it raised, or when
+        ``expected_status`` is given and its answer has another ``status``.
+
+        | ${outcomes} =    Run Keyword Concurrently    ${100}    Call API    GET    /health    by=admin
+        | Record Call Latencies    health    ${outcomes}    expected_status=${200}
+        """
+        errors = sum(1 for o in outcomes
+                     if not o.ok or (expected_status is not None and o.result.status != int(expected_status)))
+        return self.record_latencies(name, [o.elapsed_ms for o in outcomes],
+                                     at_s=[o.started_ms / 1000 for o in outcomes], errors=errors)
+
     @keyword("Record Figure")
     def record_figure(self, name: str, value: float, unit: str = ""):
         """Record one number as figure ``name`` (shown in the log, saved in ``metrics.json``).
@@ -136,6 +150,14 @@ class Metrics:
         self._add({name: (float(value), unit)})
         self._current()["headline"].append(name)
         logger.info(f"{name} = {tables.number(float(value), unit)}")
+
+    @keyword("Record Rate")
+    def record_rate(self, name: str, items: float, seconds: float, unit: str = "/s"):
+        """`Record Figure` ``name``: ``items`` per second over ``seconds`` (spans/s, requests/s).
+
+        | Record Rate    export_to_queryable.spans_per_s    ${load.spans}    ${seconds}
+        """
+        self.record_figure(name, float(items) / float(seconds), unit=unit)
 
     @keyword("Record Run Figure")
     def record_run_figure(self, what: str, name: str, value: float, unit: str = ""):

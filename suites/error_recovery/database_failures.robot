@@ -7,7 +7,7 @@ Documentation     Plan 4.1 — database connection failures.
 ...               on a fresh, disposable target with a short SQLite busy timeout and span-store lock wait.
 
 Resource          ../../resources/common/target.resource
-Resource          ../../resources/error_recovery.resource
+Resource          ../../resources/error_recovery/database_failures.resource
 
 Suite Setup       Start Database Fault Target
 Suite Teardown    Stop Disposable Target    ${DB_TARGET}
@@ -21,7 +21,7 @@ ${DB_TARGET}    database-faults
 
 
 *** Test Cases ***
-Span Queries Fail With A Retryable Error While The Span Store Is Unavailable And Nothing Is Lost
+A Span Store Outage Gives Retryable Query Errors And Loses Nothing
     [Documentation]    A database can be out of reach for a while — held by another process (a backup, an
     ...    inspector), or unreadable. Meanwhile span queries must fail with a clear, retryable 503 naming the
     ...    span store (never an empty result or a hang), ingestion must keep acknowledging, and once the
@@ -31,7 +31,7 @@ Span Queries Fail With A Retryable Error While The Span Store Is Unavailable And
     held by another process    ${DB_TARGET}
     unreadable    ${DB_TARGET}
 
-A Batch With One Malformed Span Stores The Valid Spans And Ingestion Keeps Flowing
+A Batch With One Malformed Span Keeps Its Valid Spans And Never Blocks
     [Documentation]    One bad span from one misbehaving client must not cost the good spans sent with it (B13).
     ...    For every kind of malformed span, in the middle of ${PARTIAL_BATCH_VALID_SPANS} valid ones: the
     ...    valid spans are stored, the bad one is rejected and counted in ``partial_success``, and the next
@@ -44,19 +44,19 @@ A Batch With One Malformed Span Stores The Valid Spans And Ingestion Keeps Flowi
         ...    ${defect}    ${key}    ${DB_TARGET}
     END
 
-Requests Queue While Every Database Connection Is Busy And Succeed Once Released
+Requests Queue While Every Database Connection Is Busy Then Succeed
     [Documentation]    When all workers and their database connections are busy, further requests must queue
     ...    and succeed once they are released, not fail. The suite holds SQLite's write lock for
     ...    ${POOL_LOCK_HOLD_S} s (shorter than the ${SQLITE_BUSY_TIMEOUT_S} s busy timeout) while
     ...    ${POOL_WRITERS} clients create API keys at once, occupying every worker: each request must succeed
     ...    and each key be stored.
     [Tags]    plan:test_database_pool_exhaustion    policy:B18
-    ${prefix} =    Evaluate    "pool-" + secrets.token_hex(4)    modules=secrets
+    ${prefix} =    Unique Label    pool
     Hold SQLite Write Lock    target=${DB_TARGET}    release_after=${POOL_LOCK_HOLD_S}
     ${outcomes} =    Run Keyword Concurrently    ${POOL_WRITERS}    Create API Key    ${prefix}-{index}    by=admin
     Writes Should Have Queued And Succeeded    ${outcomes}    ${prefix}
 
-A SQLite Write Lock Held Past The Busy Timeout Gives A Retryable 503 And Nothing Is Lost
+Writes Past The Busy Timeout Get A Retryable 503 And Lose Nothing
     [Documentation]    A long transaction of another process (a migration, a backup) must not turn into 500s
     ...    or hung requests (B18): a write that cannot get the lock within the busy timeout gets 503 with
     ...    ``Retry-After``; reading sessions still works; once the lock is released writes work again, what

@@ -9,7 +9,8 @@ Documentation     Plan 4.2 — external API failures.
 ...               so that every request reaches the fake.
 
 Resource          ../../resources/common/target.resource
-Resource          ../../resources/llm_playground.resource
+Resource          ../../resources/common/llm_provider.resource
+Resource          ../../resources/error_recovery/external_api_failures.resource
 
 Suite Setup       Start Provider Failure Target
 Suite Teardown    Stop Provider Failure Target
@@ -32,7 +33,7 @@ An OpenAI Timeout Gives 504 Within The Target's Own Timeout
     openai    model list
     openai    generation
 
-An OpenAI Rate Limit Reaches The User As A Rate-Limit Error, Not 500
+An OpenAI Rate Limit Reaches The User As A Rate-Limit Error Not 500
     [Documentation]    A 429 from the provider is the provider's quota, not the target's failure: the user must
     ...    get 429 (or 503) saying the provider is rate-limiting, so they know to retry later.
     [Tags]    plan:test_openai_api_rate_limit
@@ -58,7 +59,7 @@ A Malformed Gemini Answer Gives 502 With A Parse Error
     gemini    model list    malformed json    502    pars|malformed|json
     gemini    generation    malformed json    502    pars|malformed|json
 
-A Provider Server Error Gives 502, Never 500
+A Provider Server Error Gives 502 And Never 500
     [Documentation]    A 500 of the provider is the provider's fault: the target must answer 502 (bad gateway)
     ...    saying the provider failed, so that its own 500s keep meaning a bug of the target.
     [Tags]    plan:4.2

@@ -8,8 +8,7 @@ Documentation    Plan 4.3 — partial system failures.
 ...              target of its own.
 
 Resource         ../../resources/common/target.resource
-Resource         ../../resources/error_recovery.resource
-Resource         ../../resources/strict_json.resource
+Resource         ../../resources/error_recovery/partial_failures.resource
 
 Suite Setup      Start Target Under Test
 
@@ -33,7 +32,7 @@ The HTTP API Keeps Working While Ingestion Is Down Or Frozen
     Resume Target Process    ingestion    ingestion-outage
     [Teardown]    Stop Disposable Target    ingestion-outage
 
-Ingestion Keeps Acknowledging With A Cached Key While The Backend Is Down And Loses Nothing
+With The Backend Down Ingestion Accepts Cached Keys And Loses Nothing
     [Documentation]    Clients must be able to keep sending while the backend restarts (B19): ingestion
     ...    accepts spans with a key it has already validated even though it cannot ask the backend (the
     ...    target re-checks keys on every Export here, so the outage is felt at once), and after the
@@ -52,7 +51,7 @@ Ingestion Keeps Acknowledging With A Cached Key While The Backend Is Down And Lo
     Spans Should Be Stored Once    ${all}    target=backend-outage
     [Teardown]    Stop Disposable Target    backend-outage
 
-A Corrupted Span Store Is Reported As 503 Naming The File And How To Rebuild It
+A Corrupted Span Store Gives 503 Naming The File And How To Rebuild It
     [Documentation]    A damaged database file must be detected, never read as "no data" (B20): with the DuckDB
     ...    file's header overwritten, and truncated, every span endpoint answers 503 naming the file and how
     ...    to rebuild it, while sign-in and API keys keep working; with the original file back, the spans
@@ -79,7 +78,7 @@ Junjo JSON That A Strict Reader Rejects Never Stops Ingestion
     END
     Later Batch Should Flow    ${key}    strict-json
 
-Spans With Missing Fields Are Rejected Or Stored With Defaults And Ingestion Keeps Flowing
+Spans Missing Fields Are Rejected Or Get Sane Defaults And Never Block
     [Documentation]    Instrumentation in the wild sends incomplete spans (B13): a span without end time,
     ...    without a name, or without a service name must be rejected with a reason (and not stored) or
     ...    stored with sane defaults — never stored with garbage such as an end before its start — and it

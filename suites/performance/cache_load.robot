@@ -8,7 +8,8 @@ Documentation     Plan 3.2 — the model-list cache under load (B16).
 ...               the readers overlap its answer) and counts every upstream call. Each test gets a fresh target.
 
 Resource          ../../resources/common/target.resource
-Resource          ../../resources/llm_playground.resource
+Resource          ../../resources/common/llm_provider.resource
+Resource          ../../resources/performance/cache_load.resource
 
 Suite Setup       Start Target Under Test
 Suite Teardown    Stop Fake LLM Provider
@@ -35,7 +36,7 @@ Test Tags         priority:low    policy:B16
     Fake Provider Should Have Received    openai    1
     ...    policy=B16: readers of a cached model list must not call the provider
 
-An Expired Model List Is Refreshed By Exactly One Upstream Call Under Load
+An Expired Model List Under Load Is Refreshed By One Upstream Call
     [Documentation]    When the cached list expires while ${CACHE_READERS} readers want it, exactly one of
     ...    them may go to the provider (no thundering herd); the others wait for that answer. The target's
     ...    list lives ${SHORT_MODEL_CACHE_TTL_S} s here; every reader must get a list (old or new), none an error.
@@ -51,7 +52,7 @@ An Expired Model List Is Refreshed By Exactly One Upstream Call Under Load
     ...    policy=B16: when the cached list expires under load, exactly one upstream refresh may happen
     Model List Should Be    openai    ${NEW_MODELS}    B16: after the refresh the new list is served
 
-Readers During A Model-List Refresh Get The Old Or The New List, Never An Error
+Readers During A Model-List Refresh Get The Old Or New List
     [Documentation]    A refresh (``POST .../models/refresh``) must replace the cached list in one step: while
     ...    the provider is still answering it, ${CACHE_READERS} readers keep getting the old list — never an
     ...    error, never an empty list — and do not call the provider themselves; afterwards the new list is

@@ -9,8 +9,7 @@ Documentation    Plan 3.1 — large span batches (B14, B15).
 ...              client. Each test logs its figures as a table and a plot, saves them in ``metrics.json`` and
 ...              compares them with the baseline of the target profile.
 
-Resource         ../../resources/performance.resource
-Resource         ../../resources/batching.resource
+Resource         ../../resources/performance/large_batches.resource
 
 Suite Setup      Prepare Performance Suite
 
@@ -18,7 +17,7 @@ Test Tags        priority:medium
 
 
 *** Test Cases ***
-A Batch Of 1000 Spans Is Acknowledged Within 2 Seconds And Fully Stored
+A 1000-Span Batch Is Acknowledged Within 2 Seconds And Fully Stored
     [Documentation]    A client's exporter flushes its buffer as one big batch; a slow acknowledgement blocks it or
     ...    makes it drop spans. ${SINGLE_BATCHES} batches of 1000 spans (100 traces of 10), sent one after
     ...    another after a warm-up batch, must each be acknowledged within ${BATCH_ACK_LIMIT_MS} ms (B15) and
@@ -77,19 +76,16 @@ A Span With A 100 KB Attribute Is Stored And Returned Intact
     ...    character for character — never cut at some internal limit (B11).
     [Tags]    plan:test_span_with_large_attributes    policy:B11
     ${service} =    Unique Label    perf-large-attribute
-    ${value} =    Evaluate    ('prompt: "<b>ünïcödé</b>" {\\"k\\": [1, 2.5]} \\n ' * 4000)[:${LARGE_ATTRIBUTE_BYTES}]
-    ${span} =    Build Span    name=large-attribute    service=${service}
-    ...    attributes=${{ {"acceptance.large": $value, "acceptance.size": len($value)} }}
+    ${value} =    Large Attribute Text    ${LARGE_ATTRIBUTE_BYTES}
+    ${span} =    Span With Large Attribute    ${service}    ${value}
     ${sent} =    Spans Should Be Accepted    ${span}    api_key=${LOAD_KEY}
     Record Figure    large_attribute.ack_ms    ${sent.latency_ms}    unit=ms
-    Spans Should Become Queryable    ${{ [$span] }}
-    ${stored} =    Read Span Attribute    ${span}    acceptance.large
-    Should Be Equal    ${stored}    ${value}
-    ...    B11: the ${LARGE_ATTRIBUTE_BYTES}-character attribute came back changed (${{ len($stored) }} characters)
-    ...    values=${False}
+    VAR    @{spans} =    ${span}
+    Spans Should Become Queryable    ${spans}
+    Large Attribute Should Come Back Intact    ${span}    ${value}
     Figures Should Match The Baseline
 
-A Request Above The Receive Limit Is Refused, Never Silently Dropped
+A Request Above The Receive Limit Is Refused And Not Silently Dropped
     [Documentation]    The contract's receive limit is 64 MiB (B14): a bigger request must be refused with
     ...    RESOURCE_EXHAUSTED, so the client knows its spans were not taken, and must leave nothing behind; a
     ...    request just below the limit (far above gRPC's 4 MiB default) must be accepted and stored. Runs on a
@@ -144,6 +140,25 @@ Read Trace Repeatedly
     END
     RETURN    ${latencies}
 
+Span With Large Attribute
+    [Documentation]    A span of ``service`` whose attribute ``acceptance.large`` is ``value`` (and ``acceptance.size``
+    ...    its length).
+    [Arguments]    ${service}    ${value}
+    ${size} =    Get Length    ${value}
+    VAR    &{attributes} =    acceptance.large=${value}    acceptance.size=${size}
+    ${span} =    Build Span    name=large-attribute    service=${service}    attributes=${attributes}
+    RETURN    ${span}
+
+Large Attribute Should Come Back Intact
+    [Documentation]    ``span`` read back from the API has its attribute ``acceptance.large`` equal to ``value``,
+    ...    character for character (B11).
+    [Arguments]    ${span}    ${value}
+    ${stored} =    Read Span Attribute    ${span}    acceptance.large
+    ${stored_size} =    Get Length    ${stored}
+    Should Be Equal    ${stored}    ${value}
+    ...    B11: the ${LARGE_ATTRIBUTE_BYTES}-character attribute came back changed (${stored_size} characters)
+    ...    values=${False}
+
 Read Span Attribute
     [Documentation]    Reads ``span`` back from the API, records how long that took and returns its attribute ``name``.
     [Arguments]    ${span}    ${name}
@@ -180,6 +195,6 @@ Padded Span Should Be Stored
     ...    ${None}
     ...    B14: the accepted request's span is not stored (yet)
     ...    values=${False}
-    ${size} =    Evaluate    len($stored["attributes_json"]["acceptance.padding"])
+    ${size} =    Get Length    ${stored}[attributes_json][acceptance.padding]
     Should Be Equal As Integers    ${size}    ${sent.padding_chars}
     ...    B14: the accepted span's padding was cut to ${size} characters    values=${False}

@@ -8,7 +8,7 @@ Documentation    Plan 3.3 — the API under open-loop load from Locust (B15).
 ...              to start. The closed-loop figure (10 clients back to back) stays beside it in
 ...              ``database_load.robot``.
 
-Resource         ../../resources/locust_load.resource
+Resource         ../../resources/performance/open_loop_load.resource
 
 Suite Setup      Prepare Performance Suite
 
@@ -16,7 +16,7 @@ Test Tags        priority:medium    policy:B15
 
 
 *** Test Cases ***
-The API Keeps p99 Under 200 ms From Intended Start With 1000 Open-Loop Users At The Declared Rate
+1000 Open-Loop Users At The Declared Rate Get API p99 Under 200 ms
     [Documentation]    B15: API p99 < ${API_P99_LIMIT_MS} ms "under 1000 concurrent requests", without data
     ...    corruption. ${OPEN_LOOP_USERS} Locust users arrive together at ${OPEN_LOOP_RATE} requests/s
     ...    (${OPEN_LOOP_REQUESTS} requests) reading what the UI reads — a trace, pages and root spans of a

@@ -9,7 +9,7 @@ never silent wrong answers).
 
 PROCESS = "backend"
 POLICY = "B20"
-CAUGHT_BY = ["A Corrupted Span Store Is Reported As 503 Naming The File And How To Rebuild It"]
+CAUGHT_BY = ["A Corrupted Span Store Gives 503 Naming The File And How To Rebuild It"]
 FAILS_WITH = r"corrupted span store .* must be reported, not served as a result"
 
 

@@ -8,7 +8,7 @@ that drop refused batches lose them. Breaks policy B14 (requests up to 64 MiB ar
 
 PROCESS = "ingestion"
 POLICY = "B14"
-CAUGHT_BY = ["A Request Above The Receive Limit Is Refused, Never Silently Dropped"]
+CAUGHT_BY = ["A Request Above The Receive Limit Is Refused And Not Silently Dropped"]
 FAILS_WITH = r"within the limit and must be accepted, got RESOURCE_EXHAUSTED"
 
 GRPC_DEFAULT_BYTES = 4 * 1024 * 1024

@@ -8,7 +8,7 @@ acknowledging spans with cached keys).
 
 PROCESS = "ingestion"
 POLICY = "B19"
-CAUGHT_BY = ["Ingestion Keeps Acknowledging With A Cached Key While The Backend Is Down And Loses Nothing"]
+CAUGHT_BY = ["With The Backend Down Ingestion Accepts Cached Keys And Loses Nothing"]
 FAILS_WITH = r"with the backend down, ingestion must keep acknowledging spans with a key it has validated"
 
 

@@ -9,8 +9,8 @@ span never costs good spans; bad ones are counted in ``partial_success``).
 PROCESS = "ingestion"
 POLICY = "B13"
 CAUGHT_BY = [
-    "A Batch With One Malformed Span Stores The Valid Spans And Ingestion Keeps Flowing",
-    "Spans With Missing Fields Are Rejected Or Stored With Defaults And Ingestion Keeps Flowing",
+    "A Batch With One Malformed Span Keeps Its Valid Spans And Never Blocks",
+    "Spans Missing Fields Are Rejected Or Get Sane Defaults And Never Block",
 ]
 FAILS_WITH = r"the Export answered UNKNOWN \(.*invalid batch"
 

@@ -8,7 +8,7 @@ rejected and counted, or stored with a sane documented default — never with ga
 
 PROCESS = "ingestion"
 POLICY = "B13"
-CAUGHT_BY = ["Spans With Missing Fields Are Rejected Or Stored With Defaults And Ingestion Keeps Flowing"]
+CAUGHT_BY = ["Spans Missing Fields Are Rejected Or Get Sane Defaults And Never Block"]
 FAILS_WITH = r"missing_end_time was stored with end_time 1970-01-01.*before its start"
 
 

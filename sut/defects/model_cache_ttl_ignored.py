@@ -7,7 +7,7 @@ expires under load, exactly one upstream refresh happens — here none does, and
 
 PROCESS = "backend"
 POLICY = "B16"
-CAUGHT_BY = ["An Expired Model List Is Refreshed By Exactly One Upstream Call Under Load"]
+CAUGHT_BY = ["An Expired Model List Under Load Is Refreshed By One Upstream Call"]
 FAILS_WITH = r"got 1 models request\(s\), expected 2|after the refresh the new list is served"
 
 

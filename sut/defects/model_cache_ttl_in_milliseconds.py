@@ -8,7 +8,7 @@ an expired list exactly one refresh).
 
 PROCESS = "backend"
 POLICY = "B16"
-CAUGHT_BY = ["An Expired Model List Is Refreshed By Exactly One Upstream Call Under Load"]
+CAUGHT_BY = ["An Expired Model List Under Load Is Refreshed By One Upstream Call"]
 FAILS_WITH = r"got \d+ models request\(s\), expected 2"
 
 

@@ -11,7 +11,7 @@ PROCESS = "backend"
 POLICY = "B16"
 CAUGHT_BY = [
     "100 Concurrent Model-List Readers Cause One Upstream Call",
-    "An Expired Model List Is Refreshed By Exactly One Upstream Call Under Load",
+    "An Expired Model List Under Load Is Refreshed By One Upstream Call",
 ]
 FAILS_WITH = r"the openai provider got \d+ models request\(s\), expected [12]"
 

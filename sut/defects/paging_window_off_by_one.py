@@ -8,7 +8,7 @@ repeated) — and a test that checks storage counts first would blame the store.
 
 PROCESS = "backend"
 POLICY = "B15"
-CAUGHT_BY = ["10,000 Spans Are Paged By 100 With Every Page Within 50 ms, None Missing Or Repeated"]
+CAUGHT_BY = ["Pages Of 100 Over 10000 Spans Take Under 50 ms And Hold Each Span Once"]
 FAILS_WITH = r"paging is broken \(not the store\): the page at offset \d+ with limit \d+ holds \d+ spans"
 
 

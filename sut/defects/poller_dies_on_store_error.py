@@ -8,7 +8,7 @@ restarts the backend. Breaks policy B11 (every acknowledged span is eventually q
 
 PROCESS = "backend"
 POLICY = "B11"
-CAUGHT_BY = ["Span Queries Fail With A Retryable Error While The Span Store Is Unavailable And Nothing Is Lost"]
+CAUGHT_BY = ["A Span Store Outage Gives Retryable Query Errors And Loses Nothing"]
 FAILS_WITH = r"acknowledged spans (are not queryable|not yet visible after)"
 
 

@@ -9,8 +9,8 @@ failures reach the user as clear errors, never 500).
 PROCESS = "backend"
 POLICY = "B17"
 CAUGHT_BY = [
-    "An OpenAI Rate Limit Reaches The User As A Rate-Limit Error, Not 500",
-    "A Provider Server Error Gives 502, Never 500",
+    "An OpenAI Rate Limit Reaches The User As A Rate-Limit Error Not 500",
+    "A Provider Server Error Gives 502 And Never 500",
 ]
 FAILS_WITH = r"from openai .* must reach the user as [\d|]+: .*→ 500"
 

@@ -8,7 +8,7 @@ during a refresh see the old or the new list, never an error or an empty list).
 
 PROCESS = "backend"
 POLICY = "B16"
-CAUGHT_BY = ["Readers During A Model-List Refresh Get The Old Or The New List, Never An Error"]
+CAUGHT_BY = ["Readers During A Model-List Refresh Get The Old Or New List"]
 FAILS_WITH = r"readers got lists other than the old or the new one: \[\[\]"
 
 

@@ -10,7 +10,7 @@ Breaks policy B15 (API p99 < 200 ms under 1000 concurrent users).
 
 PROCESS = "backend"
 POLICY = "B15"
-CAUGHT_BY = ["The API Keeps p99 Under 200 ms From Intended Start With 1000 Open-Loop Users At The Declared Rate"]
+CAUGHT_BY = ["1000 Open-Loop Users At The Declared Rate Get API p99 Under 200 ms"]
 FAILS_WITH = r"API latency under open-loop load: p99_ms \d+ ms from intended start"
 BACK_OFF_S = 0.25
 

@@ -8,7 +8,7 @@ not retry and alerts blame the code. Breaks policy B18 (a held SQLite write lock
 
 PROCESS = "backend"
 POLICY = "B18"
-CAUGHT_BY = ["A SQLite Write Lock Held Past The Busy Timeout Gives A Retryable 503 And Nothing Is Lost"]
+CAUGHT_BY = ["Writes Past The Busy Timeout Get A Retryable 503 And Lose Nothing"]
 FAILS_WITH = r"must get a clear, retryable 503: .*→ 500"
 
 

@@ -8,7 +8,7 @@ while any other process writes, requests fail that should simply have waited the
 
 PROCESS = "backend"
 POLICY = "B18"
-CAUGHT_BY = ["Requests Queue While Every Database Connection Is Busy And Succeed Once Released"]
+CAUGHT_BY = ["Requests Queue While Every Database Connection Is Busy Then Succeed"]
 FAILS_WITH = r"within the busy timeout, must make requests wait: \d+ of \d+ concurrent calls failed"
 
 

@@ -10,7 +10,7 @@ PROCESS = "backend"
 POLICY = "B15"
 CAUGHT_BY = [
     "A Trace Of 1000 Spans Is Returned Within 500 ms And Pages Completely",
-    "The API Keeps p99 Under 200 ms For 1000 Requests From Concurrent Clients Without Wrong Answers",
+    "1000 Closed-Loop API Requests Get Right Answers With p99 Under 200 ms",
 ]
 FAILS_WITH = r"(trace of 1000 spans must be returned within|API latency with \d+ concurrent clients: p99_ms)"
 

@@ -9,7 +9,7 @@ Breaks policy B15 (concurrent writers all succeed, without an error or a deadloc
 
 PROCESS = "ingestion"
 POLICY = "B15"
-CAUGHT_BY = ["50 Concurrent Writers Of Spans And API Keys Finish Without Deadlock Or Error"]
+CAUGHT_BY = ["50 Concurrent Span And Key Writers Finish Without Deadlock Or Error"]
 FAILS_WITH = r"concurrent writers must all succeed, but Exports failed: .*could not write the WAL"
 
 

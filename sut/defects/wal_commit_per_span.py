@@ -10,7 +10,7 @@ commit per span about a thousand) — no baseline needed.
 
 PROCESS = "ingestion"
 POLICY = "B15"
-CAUGHT_BY = ["A Batch Of 1000 Spans Is Acknowledged Within 2 Seconds And Fully Stored"]
+CAUGHT_BY = ["A 1000-Span Batch Is Acknowledged Within 2 Seconds And Fully Stored"]
 FAILS_WITH = r"a batch of 1000 spans must be acknowledged within \d+ ms|a batch of 1000 spans costs [\d.]+ single-span"
 
 

@@ -7,6 +7,7 @@ import time
 
 import pytest
 from FakeLlmProvider import FakeLlmProvider
+from robot.utils import DotDict
 
 from junjo_acceptance.fake_llm import formats
 from junjo_acceptance.fake_llm.server import Behaviour, FakeProviderServer, route
@@ -145,3 +146,16 @@ def test_keyword_library_settings_and_counts():
             library.set_fake_provider_behaviour("openai", "explode")
     finally:
         library.stop_fake_llm_provider()
+
+
+def test_model_lists_read_by_readers_are_judged_against_the_allowed_lists():
+    library = FakeLlmProvider()
+
+    def reader(*models):
+        return DotDict(ok=True, result=DotDict(json={"models": [{"id": f"openai/{m}"} for m in models]}))
+
+    assert library.playground_model_ids("openai", "a", "b") == ["openai/a", "openai/b"]
+    assert library.model_ids_of_answer(reader("a").result) == ["openai/a"]
+    library.model_lists_read_should_be_among([reader("a"), reader("b", "c")], "openai", ["a"], ["b", "c"])
+    with pytest.raises(AssertionError, match=r"^B16: readers got lists other than the old or the new one: \[\[\]\]$"):
+        library.model_lists_read_should_be_among([reader("a"), reader()], "openai", ["a"], policy="B16")

@@ -112,6 +112,11 @@ Library    Metrics
 Measured
     ${summary} =    Record Latencies    ack    ${{ [5, 6, 7, 8, 50] }}    items=${500}    elapsed_s=${1}
     Record Figure    rate    ${123}    unit=/s
+    Record Rate    moved    ${10}    ${4}
+    VAR    &{ok} =    ok=${True}    elapsed_ms=${3}    started_ms=${0}    result=${{ {"status": 200} }}
+    VAR    &{refused} =    ok=${True}    elapsed_ms=${4}    started_ms=${1}    result=${{ {"status": 503} }}
+    ${calls} =    Record Call Latencies    call    ${{ [$ok, $refused] }}    expected_status=${200}
+    Should Be Equal As Integers    ${calls.errors}    1
     Figures Should Match Baseline    ${BASELINE}    policy=B15
     Latency Should Be Below    ${summary}    ${1000}    policy=B15
 
@@ -137,6 +142,7 @@ def test_the_library_in_a_robot_run(tmp_path):
     tests = {test.name: test for test in result.suite.tests}
     assert tests["Measured"].passed and "ack.p50_ms 7 ms" in tests["Measured"].message
     assert "rate 123 /s" in tests["Measured"].message
+    assert "moved 2.5 /s" in tests["Measured"].message
     assert tests["Slower Than The Baseline"].message.startswith("B15: slower than the accepted baseline")
     assert tests["Not Steady"].message.startswith("B15: ack latency is not steady")
     assert "headline figures" in result.suite.metadata["Performance figures"]

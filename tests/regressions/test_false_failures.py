@@ -36,7 +36,7 @@ HARDENING = "Every Kind Of Answer Carries The Nosniff Hardening Header"
 # Tests that need a fresh copy of the target, which a deployment cannot give: they skip, naming the cause,
 # without teardown noise ("no target named 'short-sessions' is up", "All iterations skipped.").
 NEEDS_FRESH_TARGET = ["An Expired Session Is Refused", "Concurrent First-User Creation Admits Exactly One User"]
-PAGING = "10,000 Spans Are Paged By 100 With Every Page Within 50 ms, None Missing Or Repeated"
+PAGING = "Pages Of 100 Over 10000 Spans Take Under 50 ms And Hold Each Span Once"
 
 
 @pytest.fixture(scope="module")

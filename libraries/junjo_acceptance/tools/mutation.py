@@ -49,12 +49,12 @@ MODULES = {
     "key_check": ("sut/ingestion/key_cache.py", [
         "Ingestion Refuses Every Kind Of Invalid API Key",
         "A Deleted API Key Stops Working On Ingestion",
-        "Ingestion Keeps Acknowledging With A Cached Key While The Backend Is Down And Loses Nothing",
+        "With The Backend Down Ingestion Accepts Cached Keys And Loses Nothing",
     ]),
     "poller": ("sut/backend/poller.py", [
         "A Span Whose Parent Arrives In A Later Batch Is Stored",
         "Acknowledged Spans Survive A Backend Kill During A Sustained Send",
-        "Span Queries Fail With A Retryable Error While The Span Store Is Unavailable And Nothing Is Lost",
+        "A Span Store Outage Gives Retryable Query Errors And Loses Nothing",
     ]),
 }
 
