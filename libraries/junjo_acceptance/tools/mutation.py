@@ -37,6 +37,8 @@ MODULES = {
         "Junjo Client Workflow Runs Arrive With Node Spans And State Patches",
         "Five Senders Of One Span Store It Once With One Set Of State Patches",
         "Concurrent State Patches Are Stored Once With Exact Times In Order",
+        "A Span With Hundreds Of Attributes And Events Round-Trips Intact",
+        "Junjo JSON That A Strict Reader Rejects Never Stops Ingestion",
     ]),
     "sessions": ("sut/backend/sessions.py", [
         "An Expired Session Is Refused",
