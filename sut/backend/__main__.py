@@ -16,12 +16,13 @@ import uvicorn
 from sut.common import arm_pause, switch_on_behaviours, switch_on_defects, write_ready_file
 
 from . import sessions
-from .app import Backend, create_app
+from .app import create_app
 from .auth_service import start_auth_server
 from .poller import Poller
 from .settings import Settings, parse_settings
 from .span_store import SpanStore, SpanStoreError
 from .sqlite_store import SqliteStore
+from .state import Backend
 from .throttle import SlidingWindowThrottle
 
 log = logging.getLogger("sut.backend")
