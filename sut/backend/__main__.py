@@ -16,12 +16,13 @@ import uvicorn
 from sut.common import arm_pause, switch_on_behaviours, switch_on_defects, write_ready_file
 
 from . import sessions
-from .app import Backend, create_app
+from .app import create_app
 from .auth_service import start_auth_server
 from .poller import Poller
 from .settings import Settings, parse_settings
 from .span_store import SpanStore, SpanStoreError
 from .sqlite_store import SqliteStore
+from .state import Backend
 from .throttle import SlidingWindowThrottle
 
 log = logging.getLogger("sut.backend")
@@ -56,24 +57,21 @@ async def _serve(server: uvicorn.Server, sock: socket.socket, on_started) -> Non
     await task
 
 
-def run(settings: Settings) -> int:
-    stop_requested = False
-    server: uvicorn.Server | None = None
+class _StopRequest:
+    """The SIGTERM / SIGINT handler: stops the HTTP server once it runs, or keeps it from starting."""
 
-    def request_stop(signum, frame):
-        nonlocal stop_requested
-        stop_requested = True
-        if server is not None:
-            server.should_exit = True
+    def __init__(self) -> None:
+        self.requested = False
+        self.server: uvicorn.Server | None = None
 
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
+    def __call__(self, signum, frame) -> None:
+        self.requested = True
+        if self.server is not None:
+            self.server.should_exit = True
 
-    if not switch_on_defects(settings.defects, "backend", log):
-        return 2
-    if not switch_on_behaviours(settings.behaviours, "backend", log):
-        return 2
 
+def open_backend(settings: Settings) -> Backend:
+    """The stores, session signer and sign-in throttle of ``settings`` (its data folder created if need be)."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     arm_pause(settings.pause_at, settings.data_dir)
     db = SqliteStore(settings.data_dir / "junjo.sqlite", settings.sqlite_busy_timeout_s)
@@ -85,40 +83,51 @@ def run(settings: Settings) -> int:
         span_store.check()
     except SpanStoreError as error:
         log.error("%s", error.detail)
-    backend = Backend(
+    return Backend(
         settings=settings,
         db=db,
         signer=sessions.make_signer(sessions.load_or_create_secret(settings.data_dir)),
         signin_throttle=SlidingWindowThrottle(settings.signin_max_failures, settings.signin_window_s),
         span_store=span_store,
     )
-    app = create_app(backend)
 
+
+def run(settings: Settings) -> int:
+    """Serve until SIGTERM or SIGINT; return the exit status."""
+    stop = _StopRequest()
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    if not switch_on_defects(settings.defects, "backend", log):
+        return 2
+    if not switch_on_behaviours(settings.behaviours, "backend", log):
+        return 2
+    backend = open_backend(settings)
+    app = create_app(backend)
     try:
         sock = _listen(settings.host, settings.http_port)
-        auth_server, auth_port = start_auth_server(db, settings.host, settings.auth_port)
+        auth_server, auth_port = start_auth_server(backend.db, settings.host, settings.auth_port)
     except (OSError, RuntimeError) as error:
         print(f"error: cannot listen: {error}", file=sys.stderr)
         return 1
-    http_port = sock.getsockname()[1]
-    poller = Poller(settings.ingestion_address, db, span_store, settings.poll_interval_s, settings.poll_batch_size)
+    ready = {"http_port": sock.getsockname()[1], "auth_port": auth_port}
+    poller = Poller(
+        settings.ingestion_address, backend.db, backend.span_store, settings.poll_interval_s, settings.poll_batch_size
+    )
     poller.start()
-
     config = uvicorn.Config(
         app, log_config=None, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=5
     )
-    server = _Server(config)
+    server = stop.server = _Server(config)
     try:
-        if not stop_requested:
-            ready = {"http_port": http_port, "auth_port": auth_port}
+        if not stop.requested:
             asyncio.run(_serve(server, sock, lambda: write_ready_file(settings.ready_file, ready)))
     finally:
         poller.stop()
         auth_server.stop(grace=1).wait()
-        span_store.close()
-        db.close()
+        backend.span_store.close()
+        backend.db.close()
         sock.close()
-    if not server.started and not stop_requested:
+    if not server.started and not stop.requested:
         print("error: the HTTP server did not start", file=sys.stderr)
         return 1
     return 0

@@ -12,7 +12,8 @@ KEY_LENGTH = 64
 
 KEY_PREFIX_LENGTH = 6
 # A key's value is shown once, when it is created (policy B21): listings carry only a short prefix of it.
-_LISTED_COLUMNS = f"id, name, created_at, substr(key, 1, {KEY_PREFIX_LENGTH}) AS key_prefix"
+# A seam: seeded defects replace it.
+LISTED_COLUMNS = f"id, name, created_at, substr(key, 1, {KEY_PREFIX_LENGTH}) AS key_prefix"
 
 
 def nanoid(alphabet: str, size: int) -> str:
@@ -38,7 +39,7 @@ def list_keys(db: SqliteStore, user_id: int) -> list[dict]:
     """The user's keys, newest first: id, name, creation time and a short prefix, never the value (B21)."""
     with db.read() as conn:
         rows = conn.execute(
-            f"SELECT {_LISTED_COLUMNS} FROM api_keys WHERE user_id = ? ORDER BY created_at DESC, rowid DESC", (user_id,)
+            f"SELECT {LISTED_COLUMNS} FROM api_keys WHERE user_id = ? ORDER BY created_at DESC, rowid DESC", (user_id,)
         )
         return [dict(row) for row in rows]
 

@@ -131,7 +131,7 @@ class Poller:
                 read = self.poll_once()
             except Exception as error:  # noqa: BLE001 - every failure is retried from the same cursor
                 read = 0
-                self._report(error)
+                self.report_failure(error)
             else:
                 if self._last_error is not None:
                     log.warning("span poller recovered")
@@ -139,7 +139,9 @@ class Poller:
             if read < self.batch_size:
                 self._stop.wait(self.interval_s)
 
-    def _report(self, error: Exception) -> None:
+    def report_failure(self, error: Exception) -> None:
+        """Log a failed poll (once per distinct message and interval); the loop retries from the same cursor.
+        A seam: seeded defects replace it."""
         if self._stop.is_set():
             return
         if isinstance(error, grpc.RpcError) and error.code() in (

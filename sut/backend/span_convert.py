@@ -115,7 +115,9 @@ def patch_id(trace_id: str, span_id: str, event_index: int) -> str:
     return str(uuid.uuid5(PATCH_NAMESPACE, f"{trace_id}/{span_id}/{event_index}"))
 
 
-def _first(attributes: dict, names: tuple[str, ...]):
+def first_attribute(attributes: dict, names: tuple[str, ...]):
+    """The value of the first of ``names`` (a junjo column's attribute names, current version first, then the
+    older telemetry's) present in ``attributes``, or None. A seam: seeded defects replace it."""
     for name in names:
         if name in attributes:
             return attributes[name]
@@ -135,22 +137,26 @@ def service_name(resource: resource_pb2.Resource) -> str:
     return UNKNOWN_SERVICE
 
 
-def convert_span(span: trace_pb2.Span, service: str) -> tuple[SpanRow, list[PatchRow]]:
-    trace_id = span.trace_id.hex()
-    span_id = span.span_id.hex()
-    attributes = key_values(span.attributes)
-    if any(key.startswith("junjo.") for key in attributes):
-        junjo = {column: _text(_first(attributes, names)) for column, names in JUNJO_STRING_COLUMNS.items()}
-        junjo_json = {
-            column: strict_json_text(_first(attributes, names)) for column, names in JUNJO_JSON_COLUMNS.items()
-        }
-    else:  # the common case of plain spans: no lookups needed
-        junjo, junjo_json = NO_JUNJO_COLUMNS, NO_JUNJO_JSON_COLUMNS
-    events = [
+def junjo_columns(attributes: dict) -> tuple[dict, dict]:
+    """The junjo text columns and JSON columns of a span with ``attributes``."""
+    if not any(key.startswith("junjo.") for key in attributes):
+        return NO_JUNJO_COLUMNS, NO_JUNJO_JSON_COLUMNS  # the common case of plain spans: no lookups needed
+    junjo = {column: _text(first_attribute(attributes, names)) for column, names in JUNJO_STRING_COLUMNS.items()}
+    junjo_json = {
+        column: strict_json_text(first_attribute(attributes, names)) for column, names in JUNJO_JSON_COLUMNS.items()
+    }
+    return junjo, junjo_json
+
+
+def _events(span: trace_pb2.Span) -> list[dict]:
+    return [
         {"name": event.name, "timeUnixNano": event.time_unix_nano, "attributes": key_values(event.attributes)}
         for event in span.events
     ]
-    links = [
+
+
+def _links(span: trace_pb2.Span) -> list[dict]:
+    return [
         {
             "traceId": link.trace_id.hex(),
             "spanId": link.span_id.hex(),
@@ -160,9 +166,37 @@ def convert_span(span: trace_pb2.Span, service: str) -> tuple[SpanRow, list[Patc
         }
         for link in span.links
     ]
+
+
+def state_patches(row: SpanRow, events: list[dict]) -> list[PatchRow]:
+    """The state patches of the ``set_state`` events of the span stored as ``row``."""
+    workflow_id = row.junjo_id if row.junjo_span_type in WORKFLOW_SPAN_TYPES else row.junjo_parent_id
+    return [
+        PatchRow(
+            patch_id=patch_id(row.trace_id, row.span_id, index),
+            service_name=row.service_name,
+            trace_id=row.trace_id,
+            span_id=row.span_id,
+            workflow_id=workflow_id,
+            node_id=row.junjo_id,
+            event_time=micros(event["timeUnixNano"]),
+            patch_json=strict_json_text(event["attributes"].get("junjo.state_json_patch")),
+            patch_store_id=_text(event["attributes"].get("junjo.store.id")),
+        )
+        for index, event in enumerate(events)
+        if event["name"] == "set_state"
+    ]
+
+
+def convert_span(span: trace_pb2.Span, service: str) -> tuple[SpanRow, list[PatchRow]]:
+    """The row of ``span`` (of ``service``) and the rows of its state patches."""
+    attributes = key_values(span.attributes)
+    junjo, junjo_json = junjo_columns(attributes)
+    events = _events(span)
+    links = _links(span)
     row = SpanRow(
-        trace_id=trace_id,
-        span_id=span_id,
+        trace_id=span.trace_id.hex(),
+        span_id=span.span_id.hex(),
         parent_span_id=span.parent_span_id.hex() or None,
         service_name=service,
         name=span.name,
@@ -179,23 +213,7 @@ def convert_span(span: trace_pb2.Span, service: str) -> tuple[SpanRow, list[Patc
         **junjo,
         **junjo_json,
     )
-    workflow_id = junjo["junjo_id"] if junjo["junjo_span_type"] in WORKFLOW_SPAN_TYPES else junjo["junjo_parent_id"]
-    patches = [
-        PatchRow(
-            patch_id=patch_id(trace_id, span_id, index),
-            service_name=service,
-            trace_id=trace_id,
-            span_id=span_id,
-            workflow_id=workflow_id,
-            node_id=junjo["junjo_id"],
-            event_time=micros(event["timeUnixNano"]),
-            patch_json=strict_json_text(event["attributes"].get("junjo.state_json_patch")),
-            patch_store_id=_text(event["attributes"].get("junjo.store.id")),
-        )
-        for index, event in enumerate(events)
-        if event["name"] == "set_state"
-    ]
-    return row, patches
+    return row, state_patches(row, events)
 
 
 def convert_rows(messages) -> tuple[list[SpanRow], list[PatchRow], list[tuple[bytes, str]]]:

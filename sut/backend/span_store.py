@@ -103,11 +103,12 @@ SCHEMA = (
         FOREIGN KEY (trace_id, span_id) REFERENCES spans (trace_id, span_id))""",
 )
 
-# What the queries select: timestamps as µs since the epoch, formatted by the HTTP layer.
-_SELECT_SPANS = "SELECT " + ", ".join(
+# What the queries select: timestamps as µs since the epoch, formatted by the HTTP layer. SELECT_SPANS and
+# NEWEST_FIRST are seams: a seeded defect builds its own (broken) span lookup from them.
+SELECT_SPANS = "SELECT " + ", ".join(
     f"epoch_us({column})" if column in TIMESTAMP_COLUMNS else column for column in SPAN_COLUMNS
 ) + " FROM spans"
-_NEWEST_FIRST = " ORDER BY start_time DESC, span_id, trace_id"
+NEWEST_FIRST = " ORDER BY start_time DESC, span_id, trace_id"
 _LLM_TRACES = (
     "trace_id IN (SELECT trace_id FROM spans"
     " WHERE json_extract_string(attributes_json, '$.\"openinference.span.kind\"') = 'LLM')"
@@ -175,7 +176,10 @@ class SpanStore:
             "stop the backend, move the file away and restart to rebuild it from ingestion"
         )
 
-    def _open(self) -> duckdb.DuckDBPyConnection:
+    def open_connection(self) -> duckdb.DuckDBPyConnection:
+        """A new connection to the span store file, its schema created; waits up to ``lock_wait_s`` while another
+        process holds the file, raises ``SpanStoreCorrupted`` for an unreadable file. A seam: seeded defects
+        replace it."""
         deadline = time.monotonic() + self.lock_wait_s
         delay = 0.01
         while True:
@@ -211,7 +215,7 @@ class SpanStore:
             if self._conn is not None and self._invalid and self._users == 0:
                 self._close_locked()
             if self._conn is None:
-                self._conn = self._open()
+                self._conn = self.open_connection()
                 self._invalid = False
             cursor = self._conn.cursor()
             self._users += 1
@@ -350,10 +354,10 @@ class SpanStore:
             conditions.append(_LLM_TRACES)
         if workflows_only:
             conditions.append("junjo_span_type = 'workflow'")
-        sql = _SELECT_SPANS
+        sql = SELECT_SPANS
         if conditions:
             sql += " WHERE " + " AND ".join(conditions)
-        sql += _NEWEST_FIRST
+        sql += NEWEST_FIRST
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]

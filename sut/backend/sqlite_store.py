@@ -53,7 +53,9 @@ def utc_now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def _is_busy(error: sqlite3.OperationalError) -> bool:
+def is_busy(error: sqlite3.OperationalError) -> bool:
+    """Whether ``error`` means another writer holds the database (retry or answer 503, policy B18), not a real
+    failure. A seam: seeded defects replace it."""
     message = str(error).lower()
     return "locked" in message or "busy" in message
 
@@ -95,7 +97,7 @@ class SqliteStore:
         try:
             yield self._connection()
         except sqlite3.OperationalError as error:
-            if _is_busy(error):
+            if is_busy(error):
                 raise DatabaseBusy(str(error)) from error
             raise
 
@@ -117,7 +119,7 @@ class SqliteStore:
                     conn.execute("ROLLBACK")
                 raise
         except sqlite3.OperationalError as error:
-            if _is_busy(error):
+            if is_busy(error):
                 raise DatabaseBusy(str(error)) from error
             raise
         finally:

@@ -1,5 +1,5 @@
-"""Extra public routes a behaviour adds to the backend's app (installed with the LLM routes, the last step of
-``create_app``), and made public in the session middleware."""
+"""Extra public routes a behaviour adds to the backend's app (installed after the routes of every domain, by
+wrapping the public seam ``sut.backend.routes.install``), and made public in the session middleware."""
 
 from collections.abc import Callable
 
@@ -8,16 +8,16 @@ _extra: list[Callable] = []
 
 def add_public_route(path: str, install: Callable) -> None:
     """Make ``path`` public and have ``install(app)`` called when the app is built."""
-    from sut.backend import llm_routes, middleware
+    from sut.backend import middleware, routes
 
     middleware.PUBLIC_PATHS = middleware.PUBLIC_PATHS | {path}
     if not _extra:
-        original = llm_routes.install
+        original = routes.install
 
-        def install_with_extra_routes(app, settings):
-            original(app, settings)
+        def install_with_extra_routes(app, backend):
+            original(app, backend)
             for extra in _extra:
                 extra(app)
 
-        llm_routes.install = install_with_extra_routes
+        routes.install = install_with_extra_routes
     _extra.append(install)

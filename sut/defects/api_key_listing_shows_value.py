@@ -15,4 +15,4 @@ FAILS_WITH = r"the key listing \(GET /api_keys\) shows \d+ of the 64 characters 
 def apply():
     from sut.backend import api_keys
 
-    api_keys._LISTED_COLUMNS = f"id, name, created_at, substr(key, 1, {api_keys.KEY_LENGTH}) AS key_prefix"
+    api_keys.LISTED_COLUMNS = f"id, name, created_at, substr(key, 1, {api_keys.KEY_LENGTH}) AS key_prefix"

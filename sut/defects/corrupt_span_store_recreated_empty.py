@@ -20,7 +20,7 @@ def apply():
 
     from sut.backend import span_store
 
-    open_store = span_store.SpanStore._open
+    open_store = span_store.SpanStore.open_connection
 
     def open_or_start_afresh(self):
         try:
@@ -30,4 +30,4 @@ def apply():
             logging.getLogger(span_store.__name__).info("span store replaced by an empty one")
             return open_store(self)
 
-    span_store.SpanStore._open = open_or_start_afresh
+    span_store.SpanStore.open_connection = open_or_start_afresh

@@ -19,4 +19,4 @@ def apply():
     def first(attributes, names):
         return attributes.get(names[0])
 
-    span_convert._first = first
+    span_convert.first_attribute = first

@@ -19,7 +19,7 @@ def apply():
 
     from pydantic import AfterValidator, BaseModel
 
-    from sut.backend import app
+    from sut.backend.routes import common, users
 
     def looks_like_email(value: str) -> str:
         if not re.fullmatch(r"\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*", value):
@@ -28,6 +28,6 @@ def apply():
 
     class NewUser(BaseModel):
         email: Annotated[str, AfterValidator(looks_like_email)]
-        password: app.NewPassword
+        password: common.NewPassword
 
-    app.NewUser = NewUser
+    users.NewUser = NewUser

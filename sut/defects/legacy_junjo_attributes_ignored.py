@@ -18,4 +18,4 @@ def apply():
     def first(attributes, names):
         return attributes.get(names[-1])
 
-    span_convert._first = first
+    span_convert.first_attribute = first

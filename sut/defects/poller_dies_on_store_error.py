@@ -17,7 +17,7 @@ def apply():
 
     from sut.backend import poller, span_store
 
-    report = poller.Poller._report
+    report = poller.Poller.report_failure
 
     def report_or_give_up(self, error):
         if isinstance(error, span_store.SpanStoreError):
@@ -25,4 +25,4 @@ def apply():
             raise SystemExit(1)  # ends the poller thread
         report(self, error)
 
-    poller.Poller._report = report_or_give_up
+    poller.Poller.report_failure = report_or_give_up

@@ -25,10 +25,10 @@ def apply():
     def find_spans(self, *, trace_id=None, span_id=None, **criteria):
         if trace_id is None:
             return correct(self, **criteria)
-        sql = f"{span_store._SELECT_SPANS} WHERE trace_id = '{trace_id}'"
+        sql = f"{span_store.SELECT_SPANS} WHERE trace_id = '{trace_id}'"
         if span_id is not None:
             sql += f" AND span_id = '{span_id}'"
-        sql += span_store._NEWEST_FIRST
+        sql += span_store.NEWEST_FIRST
         with self.cursor() as cur:
             return cur.execute(sql).fetchall()
 

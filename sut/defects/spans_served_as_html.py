@@ -17,7 +17,7 @@ def apply():
 
     from fastapi.responses import Response
 
-    from sut.backend import observability
+    from sut.backend.routes import observability
 
     def spans_response(rows):
         body = json.dumps([observability.span_json(row) for row in rows])

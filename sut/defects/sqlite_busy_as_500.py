@@ -18,4 +18,4 @@ def apply():
     def is_busy(error):
         return False  # "database is locked" is taken for a real failure
 
-    sqlite_store._is_busy = is_busy
+    sqlite_store.is_busy = is_busy

@@ -193,7 +193,7 @@ def test_float_conversion_moves_times_a_microsecond_forward(monkeypatch):
 def test_one_telemetry_format_loses_its_junjo_ids(defect, attributes, monkeypatch):
     sent = span(TRACE, "00000000000000f1", attributes=attributes)
     assert span_convert.convert_span(sent, "svc")[0].junjo_id == "run-1"
-    switch_on(monkeypatch, defect, (span_convert, "_first"))
+    switch_on(monkeypatch, defect, (span_convert, "first_attribute"))
     assert span_convert.convert_span(sent, "svc")[0].junjo_id is None
 
 

@@ -14,7 +14,8 @@ import pytest
 from backend_harness import resource, span
 
 from sut import common
-from sut.backend import api_keys, app, model_cache, sessions, span_convert, span_store, sqlite_store, throttle
+from sut.backend import api_keys, model_cache, sessions, span_convert, span_store, sqlite_store, throttle
+from sut.backend.routes import users as user_routes
 from sut.defects import (
     api_key_listing_shows_value,
     api_key_logged_on_validation,
@@ -112,7 +113,7 @@ def test_api_key_listing_shows_value(monkeypatch, db):
     key = api_keys.create_key(db, 1, "k")
     assert api_keys.list_keys(db, 1)[0]["key_prefix"] == key["key"][:api_keys.KEY_PREFIX_LENGTH]
     assert "key" not in api_keys.list_keys(db, 1)[0]
-    switch_on(monkeypatch, api_key_listing_shows_value, (api_keys, "_LISTED_COLUMNS"))
+    switch_on(monkeypatch, api_key_listing_shows_value, (api_keys, "LISTED_COLUMNS"))
     assert api_keys.list_keys(db, 1)[0]["key_prefix"] == key["key"]
 
 
@@ -136,9 +137,9 @@ def test_sdk_span_limits_applied(monkeypatch):
 
 def test_emails_not_normalised(monkeypatch):
     typed = {"email": "  Zoe@Example.COM ", "password": "password-1"}
-    assert app.NewUser(**typed).email == "Zoe@example.com"
-    switch_on(monkeypatch, emails_not_normalised, (app, "NewUser"))
-    assert app.NewUser(**typed).email == typed["email"]
+    assert user_routes.NewUser(**typed).email == "Zoe@example.com"
+    switch_on(monkeypatch, emails_not_normalised, (user_routes, "NewUser"))
+    assert user_routes.NewUser(**typed).email == typed["email"]
 
 
 def test_service_list_cached_forever(monkeypatch, spans):

@@ -4,18 +4,20 @@
 - ``POST /llm/providers/{provider}/models/refresh``: a new list from the provider, bypassing the cache;
 - ``POST /llm/generate``: ``{model: "<provider>/<model>", messages, ...}`` → an OpenAI-shaped completion.
 
-Provider failures are answered as ``{"detail": ...}`` with the status of :mod:`llm_providers` (B17).
+Provider failures are answered as ``{"detail": ...}`` with the status of :mod:`llm_providers` (B17, see
+:mod:`sut.backend.errors`).
 """
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, HTTPException, Path, Request
+from fastapi import APIRouter, HTTPException, Path
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from . import llm_providers
-from .llm_providers import PROVIDERS, Provider, ProviderError
-from .model_cache import ModelCache
+from .. import llm_providers
+from ..llm_providers import PROVIDERS, Provider
+from ..model_cache import ModelCache
+from ..state import Backend
 
 ProviderName = Annotated[str, Path(max_length=100, description="openai, anthropic or gemini")]
 
@@ -44,15 +46,17 @@ def _known(provider: str) -> str:
     return provider
 
 
-def build_router(providers: dict[str, Provider], cache: ModelCache) -> APIRouter:
+def playground_router(providers: dict[str, Provider], cache: ModelCache) -> APIRouter:
+    """The playground's endpoints over ``providers``, their model lists cached in ``cache``."""
     router = APIRouter(prefix="/llm", tags=["llm playground"])
 
     @router.get("/providers/{provider}/models", response_model=ModelList, summary="A provider's models (cached)")
     def list_models(provider: ProviderName):
         return {"models": cache.get(_known(provider))}
 
-    @router.post("/providers/{provider}/models/refresh", response_model=ModelList,
-                 summary="A provider's models, fetched now")
+    @router.post(
+        "/providers/{provider}/models/refresh", response_model=ModelList, summary="A provider's models, fetched now"
+    )
     def refresh_models(provider: ProviderName):
         return {"models": cache.refresh(_known(provider))}
 
@@ -67,15 +71,9 @@ def build_router(providers: dict[str, Provider], cache: ModelCache) -> APIRouter
     return router
 
 
-async def _provider_failed(request: Request, error: ProviderError) -> JSONResponse:
-    headers = {"Retry-After": error.retry_after} if error.retry_after else None
-    return JSONResponse({"detail": error.detail}, status_code=error.status, headers=headers)
-
-
-def install(app: FastAPI, settings) -> ModelCache:
-    """Add the playground to ``app``, configured from the backend's settings; returns its model cache."""
+def build_router(backend: Backend) -> APIRouter:
+    """The playground, configured from the backend's settings."""
+    settings = backend.settings
     providers = llm_providers.providers_from_settings(settings)
     cache = ModelCache(lambda provider: providers[provider].list_models(), settings.model_cache_ttl_s)
-    app.add_exception_handler(ProviderError, _provider_failed)
-    app.include_router(build_router(providers, cache))
-    return cache
+    return playground_router(providers, cache)

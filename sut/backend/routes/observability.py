@@ -12,7 +12,8 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from .span_store import SPAN_COLUMNS, SpanStore
+from ..span_store import SPAN_COLUMNS
+from ..state import Backend
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 JSON_COLUMNS = (
@@ -83,7 +84,9 @@ def spans_response(rows: list[tuple]) -> JSONResponse:
     return JSONResponse([span_json(row) for row in rows])
 
 
-def build_router(store: SpanStore) -> APIRouter:
+def build_router(backend: Backend) -> APIRouter:
+    """The span endpoints. Seeded defects replace ``spans_response`` and methods of the span store."""
+    store = backend.span_store
     router = APIRouter(prefix="/api/v1/observability", tags=["observability"])
 
     @router.get("/services", response_model=list[str], summary="Service names, ascending")
@@ -103,9 +106,7 @@ def build_router(store: SpanStore) -> APIRouter:
         rows = store.find_spans(service=service_name, roots_only=True, with_llm=has_llm, limit=limit, offset=offset)
         return spans_response(rows)
 
-    @router.get(
-        "/services/{service_name}/workflows", response_model=list[Span], summary="A service's workflow spans"
-    )
+    @router.get("/services/{service_name}/workflows", response_model=list[Span], summary="A service's workflow spans")
     def workflow_spans(service_name: str, limit: Limit = 500, offset: Offset = 0):
         rows = store.find_spans(service=service_name, workflows_only=True, limit=limit, offset=offset)
         return spans_response(rows)
