@@ -57,6 +57,7 @@ MODULES = {
         "A Span Whose Parent Arrives In A Later Batch Is Stored",
         "Acknowledged Spans Survive A Backend Kill During A Sustained Send",
         "A Span Store Outage Gives Retryable Query Errors And Loses Nothing",
+        "A Span With A 100 KB Attribute Is Stored And Returned Intact",
     ]),
 }
 
