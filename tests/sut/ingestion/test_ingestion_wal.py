@@ -128,11 +128,13 @@ def test_concurrent_exports_commit_in_key_order_so_a_polling_reader_misses_nothi
     assert keys == sorted(set(keys))
 
 
-def test_defect_keys_assigned_outside_transaction_makes_the_poller_miss_spans(launch_ingestion, otlp):
+def test_defect_keys_assigned_outside_transaction_makes_the_poller_miss_spans(launch_ingestion, otlp, tmp_path):
     """The defect in its natural form has no pause between numbering and writing: the window is a thread
-    switch, so a round may pass clean. Up to five rounds, each on a fresh ingestion."""
-    for _ in range(5):
-        ingestion = launch_ingestion("--defects", "keys_assigned_outside_transaction")
+    switch, so a round may pass clean. Up to five rounds, each on a fresh ingestion with an empty data folder
+    (a round on the last round's WAL would count, and poll, that round's spans too)."""
+    for round_number in range(5):
+        ingestion = launch_ingestion("--defects", "keys_assigned_outside_transaction",
+                                     data_dir=tmp_path / f"round-{round_number}")
         sent, polled = export_concurrently_while_polling(ingestion, otlp)
         assert len(sent) == len(ingestion.read_all())
         if len(polled) < len(sent):
