@@ -16,4 +16,7 @@ fi
 # shellcheck disable=SC1091
 . "$VENV/bin/activate"
 export PYTHONPATH="$ROOT/libraries${PYTHONPATH:+:$PYTHONPATH}"
+# Runs on one host share a lock folder (the performance suites take the host to themselves: HostSharing),
+# fixed here, before bin/acceptance and bin/acceptance-shard give each run a TMPDIR of its own.
+export JUNJO_HOST_LOCK_DIR="${JUNJO_HOST_LOCK_DIR:-${TMPDIR:-/tmp}}"
 cd "$ROOT"

@@ -3,7 +3,10 @@
 Suites that only check behaviour hold the lock *shared*; the performance suites hold it *exclusively*, so
 their latency figures are never taken while another acceptance run on the same host loads its cores. The
 lock is an ``flock`` on one file (POSIX); the kernel drops it when the holder exits, so a killed run never
-leaves it held. Where ``fcntl`` is missing (Windows) there is no lock, and :func:`supported` says so.
+leaves it held. ``flock`` has no writer preference, so a second file, the *turnstile*, gives it one: every
+acquirer passes it exclusively, a shared holder lets it go at once, an exclusive one keeps it until it
+releases. A waiting measurement thus keeps new behaviour suites out instead of being overtaken by them
+forever. Where ``fcntl`` is missing (Windows) there is no lock, and :func:`supported` says so.
 """
 
 import os
@@ -17,7 +20,9 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
 LOCK_NAME = "junjo-acceptance-host.lock"
-# bin/acceptance gives every run a TMPDIR of its own; this variable names the folder all runs share.
+TURNSTILE_SUFFIX = ".turnstile"  # the turnstile of ``x.lock`` is ``x.turnstile``, beside it
+# bin/acceptance gives every run a TMPDIR of its own; this variable (set by bin/_venv.sh) names the folder
+# all runs share.
 FOLDER_VARIABLE = "JUNJO_HOST_LOCK_DIR"
 POLL_S = 0.2
 
@@ -38,6 +43,7 @@ class HostLock:
     def __init__(self, path: "Path | None" = None):
         self.path = path or lock_path()
         self._file = None
+        self._turnstile = None
 
     @property
     def held(self) -> bool:
@@ -48,24 +54,36 @@ class HostLock:
         if self.held:
             raise RuntimeError(f"the host lock {self.path} is already held by this library")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+")  # noqa: SIM115 - held open for as long as the lock is held
-        mode = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
         started = time.monotonic()
+        turnstile = self._wait(self.path.with_suffix(TURNSTILE_SUFFIX), fcntl.LOCK_EX, started, timeout_s)
+        try:
+            self._file = self._wait(self.path, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH, started, timeout_s)
+        except TimeoutError:
+            turnstile.close()
+            raise
+        if exclusive:
+            self._turnstile = turnstile
+        else:
+            turnstile.close()
+        return time.monotonic() - started
+
+    def _wait(self, path: Path, mode: int, started: float, timeout_s: float):
+        """The open file of ``path`` once ``flock`` granted ``mode`` on it; ``TimeoutError`` past ``timeout_s``."""
+        handle = open(path, "a+")  # noqa: SIM115 - held open for as long as the lock is held
         while True:
             try:
-                fcntl.flock(handle.fileno(), mode)
+                fcntl.flock(handle.fileno(), mode | fcntl.LOCK_NB)
+                return handle
             except BlockingIOError:
                 if time.monotonic() - started >= timeout_s:
                     handle.close()
                     raise TimeoutError(f"the host lock {self.path} stayed taken for {timeout_s:.0f} s") from None
                 time.sleep(POLL_S)
-                continue
-            self._file = handle
-            return time.monotonic() - started
 
     def release(self) -> None:
         """Give the lock back (nothing happens when it is not held)."""
-        if self._file is not None:
-            fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
-            self._file.close()
-            self._file = None
+        for handle in (self._file, self._turnstile):
+            if handle is not None:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+                handle.close()
+        self._file = self._turnstile = None

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from robot.api import ExecutionResult
 
-from junjo_acceptance.host_lock import LOCK_NAME
+from junjo_acceptance.host_lock import LOCK_NAME, TURNSTILE_SUFFIX
 
 ROOT = Path(__file__).resolve().parents[2]
 QUICK_TEST = "A Tampered Session Cookie Is Refused"
@@ -25,9 +25,11 @@ LONGER_SUITE = "Suites.Security.Auth Bypass"
 
 
 def _left_behind(shared: Path) -> list[Path]:
-    """What a run left in the shared temp folder, except the host lock file all runs on a host share by
-    design (``junjo_acceptance.host_lock``: deleting a lock file others may wait on would break the lock)."""
-    return [entry for entry in shared.iterdir() if entry.name != LOCK_NAME]
+    """What a run left in the shared temp folder, except the host lock files (lock and turnstile) all runs on a
+    host share by design (``junjo_acceptance.host_lock``: deleting a lock file others may wait on would break
+    the lock)."""
+    shared_by_design = {LOCK_NAME, Path(LOCK_NAME).with_suffix(TURNSTILE_SUFFIX).name}
+    return [entry for entry in shared.iterdir() if entry.name not in shared_by_design]
 
 
 def _start(tmp_path: Path, out: str, *robot_args: str) -> subprocess.Popen:
