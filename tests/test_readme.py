@@ -19,6 +19,7 @@ import pytest
 from robot.api import ExecutionResult
 
 from junjo_acceptance.tools import readme_libraries
+from junjo_acceptance.tools.robot_inventory import robot_files
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -68,8 +69,7 @@ def test_the_walkthrough_is_complete_and_new():
     for path in files:
         assert not (ROOT / path).exists(), f"{path} already exists: the walkthrough must create it"
     assert WALKTHROUGH_STEP in files[suites[0]], f"the walkthrough no longer calls `{WALKTHROUGH_STEP}`"
-    users = [str(path.relative_to(ROOT)) for path in [*ROOT.glob("suites/**/*.robot"),
-                                                      *ROOT.glob("resources/**/*.resource")]
+    users = [str(path.relative_to(ROOT)) for path in robot_files()
              if re.search(rf"^\s+(\S.*?\s{{2,}})?{WALKTHROUGH_STEP}(\s{{2,}}|$)", path.read_text(), re.MULTILINE)]
     assert not users, (f"`{WALKTHROUGH_STEP}`, the walkthrough's step under test, is already checked in "
                        f"{users}: give the README an expectation no test checks yet")
@@ -178,8 +178,7 @@ def test_every_keyword_it_names_exists():
 
 
 def test_every_variable_it_names_exists():
-    robot_text = "\n".join(path.read_text() for folder in ("suites", "resources")
-                           for path in (ROOT / folder).rglob("*") if path.suffix in (".robot", ".resource"))
+    robot_text = "\n".join(path.read_text() for path in robot_files())
     named = set(re.findall(r"\$\{([A-Z][A-Z0-9_]+)\}", _text())) | set(re.findall(r"--variable ([A-Z][A-Z0-9_]+):",
                                                                                _text()))
     unknown = sorted(name for name in named if f"${{{name}}}" not in robot_text)

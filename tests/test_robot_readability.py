@@ -10,12 +10,11 @@
 import re
 from pathlib import Path
 
-from junjo_acceptance.tools.robot_inventory import robot_tests
+from junjo_acceptance.tools.robot_inventory import robot_files, robot_tests
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITES = ROOT / "suites"
 RESOURCES = ROOT / "resources"
-COMMON = RESOURCES / "common"
 MAX_INLINE_PYTHON = 15
 MAX_TEST_NAME = 70
 # Evaluate, ${{ }}, and extended-variable arithmetic or slicing such as ${count - 1} or ${answer.text[:200]}
@@ -24,10 +23,6 @@ INLINE_PYTHON = re.compile(
     r"(?:\s{2}|\t|\.)Evaluate(?=\s{2}|\t|$)|\$\{\{|\$\{\w+(?:\.\w+)*(?:\s+(?:[-+*/%]|//)\s|\[[^\]]*:)",
     re.MULTILINE)
 RESOURCE_IMPORT = re.compile(r"^Resource\s{2,}(\S.*?)\s*$", re.MULTILINE)
-
-
-def _robot_files() -> list[Path]:
-    return sorted([*SUITES.rglob("*.robot"), *RESOURCES.rglob("*.resource")])
 
 
 def _category(path: Path) -> "str | None":
@@ -40,7 +35,7 @@ def _category(path: Path) -> "str | None":
 
 def test_few_inline_python_expressions():
     counts = {str(p.relative_to(ROOT)): len(INLINE_PYTHON.findall(p.read_text(encoding="utf-8")))
-              for p in _robot_files()}
+              for p in robot_files()}
     total = sum(counts.values())
     worst = sorted(((n, f) for f, n in counts.items() if n), reverse=True)
     assert total <= MAX_INLINE_PYTHON, (
@@ -61,7 +56,7 @@ def test_resources_live_in_common_or_a_category_folder():
 
 def test_no_imports_across_categories():
     crossings = []
-    for path in _robot_files():
+    for path in robot_files():
         for imported in RESOURCE_IMPORT.findall(path.read_text(encoding="utf-8")):
             target = (path.parent / imported).resolve()
             if not target.exists():

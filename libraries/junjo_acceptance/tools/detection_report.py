@@ -93,11 +93,16 @@ def merge(parts_dir: Path, expected_defects: "list[str] | None" = None) -> dict:
         "unproven_tests": [t["name"] for t in tests if t["name"] not in proven],
         "unclaimed_tests": [t["name"] for t in tests if t["name"] not in claimed],
         "robot_tests": len(tests),
-        "mutation": json.loads(MUTATION.read_text()) if MUTATION.exists() else None,
+        "mutation": _latest_mutation(),
         "expected_defects": len(expected),
         "not_run": [name for name in expected if name not in done],
         "complete": all(name in done for name in expected),
     }
+
+
+def _latest_mutation() -> "dict | None":
+    """The results of the latest ``bin/mutation`` run, or ``None`` when it has not run."""
+    return json.loads(MUTATION.read_text()) if MUTATION.exists() else None
 
 
 def write(matrix: dict, out_dir: Path) -> Path:
@@ -171,8 +176,7 @@ def attach_mutation(out_dir: Path = ROOT / "results") -> "Path | None":
     """Put the latest mutation results (``MUTATION``) into the detection matrix already in ``out_dir`` and
     write it again; returns the JSON file, or ``None`` when there is no matrix or no mutation result yet."""
     matrix_file = out_dir / "detection.json"
-    if not matrix_file.exists() or not MUTATION.exists():
+    mutation = _latest_mutation()
+    if not matrix_file.exists() or mutation is None:
         return None
-    matrix = json.loads(matrix_file.read_text())
-    matrix["mutation"] = json.loads(MUTATION.read_text())
-    return write(matrix, out_dir)
+    return write(json.loads(matrix_file.read_text()) | {"mutation": mutation}, out_dir)

@@ -17,6 +17,7 @@ from robot.libdocpkg import LibraryDocumentation
 from robot.parsing.model.statements import LibraryImport
 
 from junjo_acceptance.tools.keyword_docs import ROOT, sources
+from junjo_acceptance.tools.robot_inventory import robot_files
 
 README = ROOT / "README.md"
 START = "<!-- libraries:start -->"
@@ -36,7 +37,7 @@ def external_libraries() -> list[str]:
     """Libraries the resource and suite files import by name from installed packages."""
     ours = {path.stem for path in sources() if path.suffix == ".py"}
     names = set()
-    for path in [*(ROOT / "resources").rglob("*.resource"), *(ROOT / "suites").rglob("*.robot")]:
+    for path in robot_files():
         for section in get_model(path).sections:
             for item in section.body:
                 if isinstance(item, LibraryImport) and item.name not in ours and "/" not in item.name:
