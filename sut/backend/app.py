@@ -11,8 +11,6 @@ from . import errors, middleware, routes, sessions
 from .routes.health import APP_NAME, VERSION
 from .state import Backend
 
-__all__ = ["APP_NAME", "VERSION", "Backend", "create_app"]
-
 
 def create_app(backend: Backend) -> FastAPI:
     """The HTTP API of ``backend``."""

@@ -15,8 +15,6 @@ import pytest
 
 SUT = Path(__file__).resolve().parents[2] / "sut"
 MODULES = sorted([*SUT.joinpath("defects").glob("*.py"), *SUT.joinpath("behaviours").glob("*.py")])
-# The catalogues' own helper modules (``sut.behaviours._routes``) are no part of the target.
-OWN_PACKAGES = ("sut.defects", "sut.behaviours")
 TARGET_PACKAGES = ("sut.backend", "sut.ingestion", "sut.common")
 
 
@@ -33,8 +31,8 @@ def private_references(source: str) -> list[str]:
             if not (isinstance(node.value, ast.Name) and node.value.id == "self"):
                 found.append(f"{where}: {ast.unparse(node)}")
         elif isinstance(node, ast.ImportFrom) and node.module:
-            own = node.module.startswith(OWN_PACKAGES)
-            if not own and any(is_private(part) for part in node.module.split(".")):
+            # (a private module of the catalogues themselves, ``sut.behaviours._routes``, is no part of the target)
+            if node.module.startswith(TARGET_PACKAGES) and any(is_private(part) for part in node.module.split(".")):
                 found.append(f"{where}: from {node.module} import ...")
             found += [f"{where}: import {alias.name}" for alias in node.names if is_private(alias.name)]
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import llm_providers
-from ..llm_providers import PROVIDERS, Provider
+from ..llm_providers import PROVIDERS
 from ..model_cache import ModelCache
 from ..state import Backend
 
@@ -46,8 +46,11 @@ def _known(provider: str) -> str:
     return provider
 
 
-def playground_router(providers: dict[str, Provider], cache: ModelCache) -> APIRouter:
-    """The playground's endpoints over ``providers``, their model lists cached in ``cache``."""
+def build_router(backend: Backend) -> APIRouter:
+    """The playground, its providers and model cache configured from the backend's settings."""
+    settings = backend.settings
+    providers = llm_providers.providers_from_settings(settings)
+    cache = ModelCache(lambda provider: providers[provider].list_models(), settings.model_cache_ttl_s)
     router = APIRouter(prefix="/llm", tags=["llm playground"])
 
     @router.get("/providers/{provider}/models", response_model=ModelList, summary="A provider's models (cached)")
@@ -69,11 +72,3 @@ def playground_router(providers: dict[str, Provider], cache: ModelCache) -> APIR
         return JSONResponse(providers[_known(provider)].generate(model, payload))
 
     return router
-
-
-def build_router(backend: Backend) -> APIRouter:
-    """The playground, configured from the backend's settings."""
-    settings = backend.settings
-    providers = llm_providers.providers_from_settings(settings)
-    cache = ModelCache(lambda provider: providers[provider].list_models(), settings.model_cache_ttl_s)
-    return playground_router(providers, cache)
