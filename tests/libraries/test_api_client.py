@@ -3,9 +3,8 @@
 import base64
 import importlib
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from robot.api.types import Secret
@@ -90,12 +89,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def echo_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+def echo_server(serve):
+    return serve(_Handler)
 
 
 def test_clients_keep_cookies_apart_and_mask_set_cookie(echo_server):
@@ -160,11 +155,8 @@ class _SessionHandler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def session_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _SessionHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+def session_server(serve):
+    return serve(_SessionHandler)
 
 
 def test_api_libraries_share_the_clients_and_renew_old_sessions(session_server):
