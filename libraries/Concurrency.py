@@ -6,7 +6,7 @@ from robot.api.deco import keyword, library
 from robot.libraries.BuiltIn import BuiltIn, register_run_keyword
 from robot.utils import DotDict, timestr_to_secs
 
-from junjo_acceptance.concurrency import BackgroundCalls, Outcome, run_sequences, summarise
+from junjo_acceptance.concurrency import BackgroundCalls, Outcome, run_sequences, run_together, summarise
 from junjo_acceptance.races.keyword_calls import (
     NO_ITEM,
     bind,
@@ -98,8 +98,8 @@ class Concurrency:
         | ${answers} =    Run Keyword Concurrently    ${10}    Sign In    ${email}    ${password}    by=tab-{index}
         """
         method = find_keyword(self._libraries(), name)
-        calls = [[bind(method, index, (), args, kwargs)] for index in range(int(times))]
-        return self._report(run_sequences(calls), name, [None] * int(times))
+        calls = [bind(method, index, (), args, kwargs) for index in range(int(times))]
+        return self._report(run_together(calls), name, [None] * int(times))
 
     @keyword("Run Keyword Concurrently For Each")
     def run_keyword_concurrently_for_each(self, items: list, name: str, *args, **kwargs) -> list:
@@ -110,8 +110,8 @@ class Concurrency:
         """
         method = find_keyword(self._libraries(), name)
         items = list(items)
-        calls = [[bind(method, index, (item,), args, kwargs)] for index, item in enumerate(items)]
-        return self._report(run_sequences(calls), name, items)
+        calls = [bind(method, index, (item,), args, kwargs) for index, item in enumerate(items)]
+        return self._report(run_together(calls), name, items)
 
     @keyword("Run Keywords Concurrently")
     def run_keywords_concurrently(self, *calls) -> list:
@@ -275,6 +275,14 @@ class Concurrency:
     def calls_answering(self, outcomes: list, status: int) -> list:
         """The outcomes whose HTTP answer had ``status``."""
         return [o for o in outcomes if o.ok and status_of(o.result) == int(status)]
+
+    @keyword("Statuses Of Calls")
+    def statuses_of_calls(self, outcomes: list) -> list:
+        """The HTTP status of each call of ``outcomes``, in call order; a call that got no answer counts as 0.
+
+        | ${statuses} =    Statuses Of Calls    ${calls}
+        """
+        return [status_of(o.result) if o.ok else 0 for o in outcomes]
 
     @keyword("Items Of Successful Calls")
     def items_of_successful_calls(self, outcomes: list, flatten: bool = False) -> list:

@@ -20,8 +20,7 @@ class RecoveryExpectations:
     @keyword("Header Of Answer")
     def header_of_answer(self, answer, name: str):
         """The value of header ``name`` (any case) of ``answer``, or ``None``."""
-        headers = {key.lower(): value for key, value in answer.headers.items()}
-        return headers.get(name.lower())
+        return answer.header(name)
 
     @keyword("Names Of API Keys")
     def names_of_api_keys(self, keys: list) -> list:

@@ -94,7 +94,7 @@ class SecurityProbes:
         """Fail, naming ``policy``, unless ``response`` carries ``Content-Type: application/json`` (its body is
         data, not a page). Hardening headers are judged apart, by `Responses Should Carry Nosniff`, so a
         missing header never reads as stored XSS (B10)."""
-        content_type = _headers(response).get("content-type", "<none>")
+        content_type = response.header("content-type", "<none>")
         if content_type.split(";", 1)[0].strip().lower() != "application/json":
             raise AssertionError(f"{policy}: {response} answered with Content-Type {content_type!r}; JSON must be "
                                  f"served as application/json")
@@ -117,9 +117,9 @@ class SecurityProbes:
         ``X-Content-Type-Options: nosniff`` (the hardening header that stops a browser from sniffing a JSON
         body as HTML)."""
         missing = [f"{response} (X-Content-Type-Options "
-                   f"{_headers(response).get('x-content-type-options', '<none>')!r})"
+                   f"{response.header('x-content-type-options', '<none>')!r})"
                    for response in responses
-                   if _headers(response).get("x-content-type-options", "").strip().lower() != "nosniff"]
+                   if response.header("x-content-type-options", "").strip().lower() != "nosniff"]
         if missing:
             raise AssertionError(f"{policy}: {len(missing)} of {len(responses)} answers lack the hardening header "
                                  f"X-Content-Type-Options: nosniff: " + "; ".join(missing))
@@ -161,6 +161,3 @@ def _max_age(cookie: dict) -> int:
     except (TypeError, ValueError):
         return 0
 
-
-def _headers(response: ApiResponse) -> dict:
-    return {name.lower(): value for name, value in response.headers.items()}

@@ -3,9 +3,8 @@
 import base64
 import importlib
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from robot.api.types import Secret
@@ -90,12 +89,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def echo_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+def echo_server(serve):
+    return serve(_Handler)
 
 
 def test_clients_keep_cookies_apart_and_mask_set_cookie(echo_server):
@@ -118,7 +113,7 @@ API_KEYWORDS = {
                     "Sign Out", "Session Cookie Of", "Present Session Cookie", "Tampered Session Cookie",
                     "Text Readable In Session Cookie", "Session Should Be Valid", "Session Should Be Refused",
                     "Create User", "List Users", "Delete User"],
-    "ApiKeys": ["Create API Key", "List API Keys", "Delete API Key"],
+    "ApiKeys": ["Create API Key", "List API Keys", "Delete API Key", "API Keys Named After Label"],
     "ApiSpans": ["Get Services", "Get Service Spans", "Get Trace Spans", "Get Span", "Page Through Service Spans"],
     "ApiLoad": ["Run Mixed API Load"],
 }
@@ -160,11 +155,8 @@ class _SessionHandler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def session_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _SessionHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+def session_server(serve):
+    return serve(_SessionHandler)
 
 
 def test_api_libraries_share_the_clients_and_renew_old_sessions(session_server):
@@ -192,3 +184,15 @@ def test_api_libraries_share_the_clients_and_renew_old_sessions(session_server):
     finally:
         sessions.renew_sessions_after(None)
         endpoints.disconnect_from_api(session_server)
+
+
+def test_keys_named_after_a_label_compare_between_listing_and_creations():
+    from ApiKeys import ApiKeys
+
+    created = [{"id": "b", "name": "race-1", "key": Secret("k1")}, {"id": "a", "name": "race-0", "key": Secret("k0")}]
+    listed = [{"id": "a", "name": "race-0"}, {"id": "x", "name": "other-0"}, {"id": "b", "name": "race-1"},
+              {"id": "c", "name": "racer-0"}]
+    library = ApiKeys()
+    assert library.api_keys_named_after_label(listed, "race") == [["a", "race-0"], ["b", "race-1"]]
+    assert library.api_keys_named_after_label(created, "race") == library.api_keys_named_after_label(listed, "race")
+    assert library.api_keys_named_after_label(listed, "gone") == []

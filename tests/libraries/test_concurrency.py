@@ -213,6 +213,8 @@ def test_keywords_in_a_robot_run(tmp_path):
             ${{items}} =    Run Keyword Concurrently For Each    ${{{{["204", "404"]}}}}    Slow Status    delay=0
             ${{removed}} =    Calls Answering    ${{items}}    204
             Length Should Be    ${{removed}}    1
+            ${{statuses}} =    Statuses Of Calls    ${{items}}
+            Should Be Equal    ${{statuses}}    ${{{{[204, 404]}}}}
             ${{sequences}} =    Run Keyword In Concurrent Sequences    ${{{{[["200", "201"], ["202"]]}}}}    Slow Status
             Should Be Equal    ${{{{[o.item for o in $sequences]}}}}    ${{{{["200", "201", "202"]}}}}
 

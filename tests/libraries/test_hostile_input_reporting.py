@@ -10,8 +10,7 @@ must stay readable.
 
 import io
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 import robot
@@ -59,13 +58,8 @@ class _Broken(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def broken_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Broken)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+def broken_server(serve):
+    return serve(_Broken)
 
 
 SUITE = """*** Settings ***

@@ -2,13 +2,14 @@
 
 import pytest
 from RecoveryExpectations import RecoveryExpectations
-from robot.utils import DotDict
+
+from junjo_acceptance.api_client.client import ApiResponse
 
 CHECKS = RecoveryExpectations()
 
 
 def test_header_of_answer_ignores_case():
-    answer = DotDict(headers={"Retry-After": "1"})
+    answer = ApiResponse("POST", "/api_keys", "admin", 503, {"Retry-After": "1"}, "")
     assert CHECKS.header_of_answer(answer, "retry-after") == "1"
     assert CHECKS.header_of_answer(answer, "X-Missing") is None
 

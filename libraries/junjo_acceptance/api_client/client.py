@@ -47,6 +47,10 @@ class ApiResponse:
         body = self.json
         return body.get("detail") if isinstance(body, dict) else None
 
+    def header(self, name: str, default: Any = None) -> Any:
+        """The value of header ``name`` in any letter case, or ``default`` when the answer has none."""
+        return next((value for key, value in self.headers.items() if key.lower() == name.lower()), default)
+
     def summary(self) -> str:
         """One loggable line, secrets masked."""
         body = self.json
