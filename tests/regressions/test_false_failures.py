@@ -8,8 +8,7 @@ pass, and only the test of its own that B10 gives the hardening header may fail.
 
 import socket
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from robot_runs import ROOT, run_tests
@@ -107,12 +106,8 @@ class _HealthOnly(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def health_only_api():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _HealthOnly)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+def health_only_api(serve):
+    return serve(_HealthOnly)
 
 
 @pytest.mark.slow
